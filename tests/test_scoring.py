@@ -1,0 +1,96 @@
+"""Scoring responses against tasks: per-constraint verdicts, prompt level, errors, turns."""
+
+from __future__ import annotations
+
+import pytest
+
+from ifbench.errors import ResponsesError
+from ifbench.models import ResponseRecord, Task
+from ifbench.records import read_responses, write_jsonl
+from ifbench.scoring import score, score_task, summarize
+
+SHORT = Task(
+    id="short", suite="demo", language="en", category="basic",
+    prompt="Define gravity in at most 5 words, in two paragraphs.",
+    constraints=[{"id": "length.words", "max": 5}, {"id": "length.paragraphs", "exact": 2}],
+)
+TURNS = Task(
+    id="turns", suite="demo", language="zh", category="multi_step",
+    turns=[
+        {"prompt": "用一句话介绍长城。", "constraints": [{"id": "length.sentences", "exact": 1}]},
+        {"prompt": "再用十个字以内总结。", "constraints": [{"id": "length.words", "max": 10}]},
+    ],
+)
+
+
+def reply(task: Task, text: str, turn: int = 0, **extra) -> ResponseRecord:
+    return ResponseRecord(task_id=task.id, suite=task.suite, model="m", turn=turn, response=text, **extra)
+
+
+def test_each_constraint_gets_strict_and_loose_verdicts_with_reasons():
+    result = score_task(SHORT, [reply(SHORT, "Sure:\n\nMass pulls.\n\nAlways.")], model="m")
+    words, paragraphs = result.constraints
+    assert (words.strict, words.loose) == (True, True)
+    assert (paragraphs.strict, paragraphs.loose) == (False, True)
+    assert paragraphs.reason == "3 paragraphs; exactly 2 required"
+    assert "loose: without its first line" in paragraphs.loose_reason
+    assert (result.prompt_strict, result.prompt_loose) == (False, True)
+    assert result.category == "basic" and result.language == "en"
+
+
+def test_reasoning_blocks_are_stripped_unless_kept():
+    text = "<think>let me think about many many words here</think>Mass pulls.\n\nAlways."
+    assert score_task(SHORT, [reply(SHORT, text)], model="m").prompt_strict
+    kept = score_task(SHORT, [reply(SHORT, text)], model="m", keep_reasoning=True)
+    assert not kept.constraints[0].strict
+
+
+def test_each_turn_is_checked_on_its_own_reply_and_results_say_which_turn_failed():
+    result = score_task(
+        TURNS, [reply(TURNS, "长城是古代的防御工程。"), reply(TURNS, "长城雄伟壮观，历史悠久，值得一游。", turn=1)], model="m"
+    )
+    assert [(c.turn, c.strict) for c in result.constraints] == [(0, True), (1, False)]
+    assert result.constraints[1].reason == "14 words; at most 10 allowed"
+
+
+def test_an_errored_reply_fails_its_turn_and_the_later_ones_and_says_why():
+    result = score_task(TURNS, [reply(TURNS, "", error="HTTP 500 after 3 attempts")], model="m")
+    assert result.error == "turn 0: HTTP 500 after 3 attempts"
+    assert [c.strict for c in result.constraints] == [False, False]
+    assert all(c.reason.startswith("not checked: turn 0: HTTP 500") for c in result.constraints)
+
+
+def test_missing_responses_are_an_error_naming_the_tasks_unless_scored_as_failed():
+    responses = [reply(SHORT, "Mass pulls.\n\nAlways.")]
+    with pytest.raises(ResponsesError, match=r"1 task\(s\) have no response: m/demo/turns"):
+        score([SHORT, TURNS], responses)
+    results = score([SHORT, TURNS], responses, missing="fail")
+    assert [r.error for r in results] == [None, "no response for turn 0"]
+    summary = summarize(results)
+    assert (summary.n_prompts, summary.n_instructions, summary.errors) == (2, 4, 1)
+    assert summary.prompt_strict == 0.5 and summary.inst_strict == 0.5
+
+
+def test_ifeval_style_responses_match_tasks_by_prompt(tmp_path):
+    path = tmp_path / "answers.jsonl"
+    write_jsonl(path, [{"prompt": SHORT.prompt, "response": "Mass pulls.\n\nAlways."},
+                       {"prompt": "unrelated prompt", "response": "x"}])
+    [record] = read_responses(path, [SHORT, TURNS])
+    assert (record.task_id, record.model, record.response) == ("short", "answers", "Mass pulls.\n\nAlways.")
+
+
+def test_responses_of_several_models_and_samples_are_scored_separately():
+    responses = [
+        ResponseRecord(task_id="short", suite="demo", model=model, sample=sample, response=text)
+        for model, sample, text in [("a", 0, "One.\n\nTwo."), ("a", 1, "One."), ("b", 0, "One.\n\nTwo.")]
+    ]
+    results = score([SHORT], responses)
+    assert [(r.model, r.sample, r.prompt_strict) for r in results] == [("a", 0, True), ("a", 1, False), ("b", 0, True)]
+    assert len({r.suite_sha256 for r in results}) == 1 and results[0].suite_sha256
+
+
+def test_a_response_line_with_lone_surrogates_round_trips(tmp_path):
+    path = tmp_path / "responses.jsonl"
+    write_jsonl(path, [reply(SHORT, "bad \udc80 text\n\nok")])
+    [record] = read_responses(path, [SHORT])
+    assert record.response == "bad \udc80 text\n\nok"

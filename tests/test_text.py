@@ -1,0 +1,125 @@
+"""The counting conventions of SPEC.md, as examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from ifbench.loose import loose_variants
+from ifbench.reasoning import strip_reasoning
+from ifbench.text import count_keyword, count_words, paragraphs, sentences, words
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("don't stop", ["don't", "stop"]),
+        ("state-of-the-art models", ["state-of-the-art", "models"]),
+        ("it’s curly", ["it’s", "curly"]),
+        ("pi is 3.14", ["pi", "is", "3", "14"]),
+        ("COVID-19 cases", ["COVID", "19", "cases"]),
+        ("- item *bold* # heading 🙂 —", ["item", "bold", "heading"]),
+        ("café naïve", ["café", "naïve"]),
+        ("用100字以内", ["用", "100", "字", "以", "内"]),
+        ("中English混合", ["中", "English", "混", "合"]),
+        ("カタカナとひらがな", list("カタカナとひらがな")),
+        ("ラーメン", list("ラーメン")),
+        ("“引号”，标点！", ["引", "号", "标", "点"]),
+        ("'quoted' -dash-", ["quoted", "dash"]),
+    ],
+)
+def test_words(text, expected):
+    assert words(text) == expected
+    assert count_words(text) == len(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Dr. Smith arrived. He sat down.", 2),
+        ("Prices rose 3.14 percent. Then fell!", 2),
+        ("Use tools, e.g. hammers, i.e. things. Done.", 2),
+        ("Really?! Yes.", 2),
+        ("Wait... what?", 2),
+        ('He said "stop." Then left.', 2),
+        ("# Heading\nBody text here. More body.", 3),
+        ("- first item\n- second item", 2),
+        ("1. First step.\n2. Second step.", 2),
+        ("Visit example.com today.", 1),
+        ("今天下雨。明天晴天！后天呢？", 3),
+        ("他说：“走吧。”然后离开了。", 2),
+        ("等一下…好的。", 1),
+        ("设x=0.999…，两边同乘10。", 1),
+        ("他说：“走吧…”然后离开了。", 2),
+        ("一、背景\n二、方法", 2),
+        ("", 0),
+        ("...", 0),
+    ],
+)
+def test_sentences(text, expected):
+    assert len(sentences(text)) == expected, sentences(text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("One.\n\nTwo.", 2),
+        ("One.\n   \nTwo.\n\n\n\nThree.", 3),
+        ("One.\n***\nTwo.\n---\nThree.\n* * *\nFour.", 4),
+        ("Line one\nline two", 1),
+        ("***\n\n---", 0),
+        ("第一段。\n\n第二段。", 2),
+    ],
+)
+def test_paragraphs(text, expected):
+    assert len(paragraphs(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, keyword, expected",
+    [
+        ("AI and ai and Ai", "ai", 3),
+        ("said and SAID", "said", 2),
+        ("paint painting painted", "paint", 1),
+        ("I don't know Don", "don", 1),
+        ("C++ and C# and C", "C++", 1),
+        ("a.b aXb", "a.b", 1),
+        ("人工智能是人工智能", "人工智能", 2),
+        ("我喜欢AI芯片和ai芯片", "AI芯片", 2),
+        ("GDP是国内生产总值", "GDP", 1),
+        ("支持5G网络", "5G", 1),
+        ("支持5G网络", "G", 0),
+        ("anything", "", 0),
+    ],
+)
+def test_count_keyword(text, keyword, expected):
+    assert count_keyword(text, keyword) == expected
+
+
+def test_loose_variants_follow_ifeval_order():
+    names_texts = loose_variants("*Title*\nbody *x*\nend")
+    assert [text for _, text in names_texts] == [
+        "*Title*\nbody *x*\nend",
+        "Title\nbody x\nend",
+        "body *x*\nend",
+        "*Title*\nbody *x*",
+        "body *x*",
+        "body x\nend",
+        "Title\nbody x",
+        "body x",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("<think>plan</think>\nAnswer.", "Answer."),
+        ("<THINKING>x</THINKING>A", "A"),
+        ("reasoning without opening</think>Answer", "Answer"),
+        ("Answer <think>cut off", "Answer"),
+        ("a<think>1</think>b<reasoning>2</reasoning>c", "abc"),
+        ("  no tags  ", "  no tags  "),
+        ("<think>思考</think>答案。", "答案。"),
+    ],
+)
+def test_strip_reasoning(text, expected):
+    assert strip_reasoning(text) == expected
