@@ -111,6 +111,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValidationError as error:
         problem = error.errors()[0]
         raise IfbenchError(f"--{str(problem['loc'][0]).replace('_', '-')}: {problem['msg']}") from None
+    if args.samples > 1 and args.temperature == 0:
+        err.print("note: at --temperature 0 every sample is the same reply; sample with e.g. "
+                  "--temperature 0.7")
     if args.model is None:
         err.print("Loading the default model (SmolLM2-135M-Instruct, llama.cpp in-process)…")
     backend = backends.parse_model_spec(

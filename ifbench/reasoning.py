@@ -14,6 +14,8 @@ def strip_reasoning(text: str) -> str:
     the block in the prompt); an opening tag never closed drops everything after it.
     One pass over the tags, so any input takes linear time.
     """
+    if "<" not in text:
+        return text
     kept: list[str] = []
     position = 0
     inside = False

@@ -145,10 +145,14 @@ class Runner:
         self._out = self.paths["responses"].open("a", encoding="utf-8")
         self._synced = time.monotonic()
         queue = iter(jobs)
+        running: list[asyncio.Task[None]] = []
         try:
             with _Progress(self.stats, self.config.progress) as self._progress:
-                await asyncio.gather(*(self._worker(queue) for _ in range(workers)))
+                running = [asyncio.create_task(self._worker(queue)) for _ in range(workers)]
+                await asyncio.gather(*running)
         finally:
+            for worker in running:  # after a failure, stop the others before the file closes
+                worker.cancel()
             self._close_out()
             await self.backend.aclose()
         self.stats.wall_s = time.perf_counter() - clock
@@ -216,7 +220,8 @@ class Runner:
             messages = history + [{"role": "user", "content": turn.prompt}]
             digest = _digest(messages)
             record = self.records.get((task.suite, task.id, sample, index))
-            stale = record is None or record.error is not None or _input_sha(record) != digest
+            stale = (record is None or record.error is not None
+                     or (record.model_extra or {}).get("input_sha") != digest)
             if fresh or stale:
                 record = await self._ask(task, sample, index, turn.prompt, messages, digest)
                 fresh = True
@@ -372,10 +377,6 @@ class _Progress:
             self._bar.update(self._task, info=info)
 
 
-def _input_sha(record: ResponseRecord) -> str | None:
-    return (record.model_extra or {}).get("input_sha")
-
-
 def _digest(messages: list[dict[str, str]]) -> str:
     """A short hash of the messages a reply answers, to notice edited tasks on resume."""
     text = json.dumps(messages, ensure_ascii=False, sort_keys=True)
@@ -385,20 +386,14 @@ def _digest(messages: list[dict[str, str]]) -> str:
 def _drop_torn_tail(path: Path) -> None:
     """Cut a last line left without its newline by a crash, so new lines start clean."""
     with path.open("rb+") as file:
-        size = file.seek(0, os.SEEK_END)
-        if size == 0:
-            return
-        file.seek(size - 1)
-        if file.read(1) == b"\n":
-            return
-        position = size
+        end = position = file.seek(0, os.SEEK_END)
         while position > 0:
-            step = min(65536, position)
-            file.seek(position - step)
-            chunk = file.read(step)
-            cut = chunk.rfind(b"\n")
+            start = max(position - 65536, 0)
+            file.seek(start)
+            cut = file.read(position - start).rfind(b"\n")
             if cut >= 0:
-                file.truncate(position - step + cut + 1)
+                if start + cut + 1 < end:
+                    file.truncate(start + cut + 1)
                 return
-            position -= step
+            position = start
         file.truncate(0)

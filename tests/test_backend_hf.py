@@ -69,9 +69,10 @@ def make_tasks(*prompts: str) -> list[Task]:
             for i, p in enumerate(prompts)]
 
 
-def run_records(backend: Any, out: Path, tasks: list[Task], **settings: Any) -> dict[str, dict[str, Any]]:
+def run_records(backend: Any, out: Path, tasks: list[Task], **settings: Any) -> dict[str, Any]:
     settings.setdefault("max_tokens", 6)
-    outcome = run(tasks, backend, RunConfig(out=out, settings=GenerationSettings(**settings), progress=False))
+    config = RunConfig(out=out, settings=GenerationSettings(**settings), progress=False)
+    outcome = run(tasks, backend, config)
     records = [json.loads(line) for line in outcome.paths["responses"].read_text().splitlines()]
     return {r["task_id"]: r for r in records}
 
@@ -85,7 +86,11 @@ def test_a_missing_transformers_names_the_pip_command(monkeypatch):
 def test_requests_are_generated_in_batches(backend, tmp_path, monkeypatch):
     sizes: list[int] = []
     original = backend.generate_batch
-    monkeypatch.setattr(backend, "generate_batch", lambda requests: sizes.append(len(requests)) or original(requests))
+    def spy(requests: list[Any]) -> list[Any]:
+        sizes.append(len(requests))
+        return original(requests)
+
+    monkeypatch.setattr(backend, "generate_batch", spy)
     prompts = ["Hello", "A much longer prompt than the first one", "Third", "4", "Fifth prompt"]
     records = run_records(backend, tmp_path, make_tasks(*prompts))
     assert sizes == [4, 1]

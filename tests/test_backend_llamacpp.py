@@ -39,9 +39,10 @@ def make_tasks(*prompts: str) -> list[Task]:
             for i, p in enumerate(prompts)]
 
 
-def run_records(backend: Any, tmp_path: Path, tasks: list[Task], **settings: Any) -> dict[str, dict[str, Any]]:
-    settings.setdefault("max_tokens", 8)
-    outcome = run(tasks, backend, RunConfig(out=tmp_path, settings=GenerationSettings(**settings), progress=False))
+def run_records(backend: Any, tmp_path: Path, tasks: list[Task], **settings: Any) -> dict[str, Any]:
+    settings.setdefault("max_tokens", 6)
+    config = RunConfig(out=tmp_path, settings=GenerationSettings(**settings), progress=False)
+    outcome = run(tasks, backend, config)
     records = [json.loads(line) for line in outcome.paths["responses"].read_text().splitlines()]
     return {r["task_id"]: r for r in records}
 
@@ -71,9 +72,9 @@ def test_completion_mode_and_the_length_cut(smollm2, tmp_path):
 
 def test_a_stop_string_ends_the_reply_before_it(smollm2, tmp_path):
     prompt = "List the numbers from one to five, one per line."
-    plain = run_records(smollm2, tmp_path / "1", make_tasks(prompt), max_tokens=12)["t0"]["response"]
+    plain = run_records(smollm2, tmp_path / "1", make_tasks(prompt), max_tokens=8)["t0"]["response"]
     assert plain.startswith("1. 1\n2.")
-    stopped = run_records(smollm2, tmp_path / "2", make_tasks(prompt), max_tokens=12, stop=("\n",))
+    stopped = run_records(smollm2, tmp_path / "2", make_tasks(prompt), max_tokens=8, stop=("\n",))
     assert stopped["t0"]["response"] == "1. 1"
     assert stopped["t0"]["finish_reason"] == "stop"
 

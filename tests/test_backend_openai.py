@@ -147,7 +147,8 @@ def run_openai(tmp_path: Path, spec: str, tasks: list[Task], **options: Any):
     backend = parse_model_spec(spec, **backend_options)
     options.setdefault("backoff_s", 0.01)
     settings = options.pop("settings", GenerationSettings(max_tokens=16))
-    outcome = run(tasks, backend, RunConfig(out=tmp_path / "out", progress=False, settings=settings, **options))
+    config = RunConfig(out=tmp_path / "out", progress=False, settings=settings, **options)
+    outcome = run(tasks, backend, config)
     records = [json.loads(line) for line in outcome.paths["responses"].read_text().splitlines()]
     return outcome, {r["task_id"]: r for r in records}
 
@@ -269,6 +270,15 @@ def test_requests_spread_over_replicas_and_avoid_a_dead_one(tmp_path, stub):
     assert all(r["error"] is None for r in records.values())
     assert len(stub.log) >= 6 and len(other.log) >= 6
     assert len(stub.log) + len(other.log) == 24
+
+
+def test_the_proxy_from_the_environment_is_used(tmp_path, stub, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", stub.url)  # the stub plays the proxy, too
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    _, records = run_openai(tmp_path, "openai:stub@http://model-host.invalid:8000", make_tasks("Hi"))
+    assert records["t0"]["error"] is None
+    assert stub.log[0]["path"] == "http://model-host.invalid:8000/v1/chat/completions"
 
 
 def test_multi_turn_over_http_sends_the_whole_conversation(tmp_path, stub):

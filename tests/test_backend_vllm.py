@@ -22,16 +22,18 @@ def make_tasks(*prompts: str) -> list[Task]:
             for i, p in enumerate(prompts)]
 
 
-def run_records(backend: Any, out: Path, tasks: list[Task], **settings: Any) -> dict[str, dict[str, Any]]:
+def run_records(backend: Any, out: Path, tasks: list[Task], **settings: Any) -> dict[str, Any]:
     settings.setdefault("max_tokens", 6)
-    outcome = run(tasks, backend, RunConfig(out=out, settings=GenerationSettings(**settings), progress=False))
+    config = RunConfig(out=out, settings=GenerationSettings(**settings), progress=False)
+    outcome = run(tasks, backend, config)
     records = [json.loads(line) for line in outcome.paths["responses"].read_text().splitlines()]
     return {r["task_id"]: r for r in records}
 
 
 def test_a_missing_vllm_names_the_pip_command(monkeypatch):
     monkeypatch.setitem(sys.modules, "vllm", None)
-    with pytest.raises(BackendError, match=r"vllm is not installed; install it with: pip install 'ifbench\[vllm\]'"):
+    expected = r"vllm is not installed; install it with: pip install 'ifbench\[vllm\]'"
+    with pytest.raises(BackendError, match=expected):
         parse_model_spec("vllm:some/model")
 
 
@@ -48,11 +50,13 @@ class StandInLLM:
     def _outputs(self, items: list[Any], params: list[Any]) -> list[Any]:
         return [types.SimpleNamespace(
             prompt_token_ids=[1, 2, 3],
-            outputs=[types.SimpleNamespace(text=f"reply {i}", finish_reason="length" if p.max_tokens < 3 else "stop",
-                                           token_ids=[7] * p.max_tokens)])
+            outputs=[types.SimpleNamespace(
+                text=f"reply {i}", finish_reason="length" if p.max_tokens < 3 else "stop",
+                token_ids=[7] * p.max_tokens)])
             for i, p in enumerate(params)]
 
-    def chat(self, conversations: list[Any], sampling_params: list[Any], use_tqdm: bool, **extra: Any) -> list[Any]:
+    def chat(self, conversations: list[Any], sampling_params: list[Any], use_tqdm: bool,
+             **extra: Any) -> list[Any]:
         self.calls.append(("chat", conversations, sampling_params, extra))
         return self._outputs(conversations, sampling_params)
 
@@ -80,7 +84,8 @@ def test_engine_arguments_reach_vllm_unchanged(stand_in):
     assert llm.kwargs == {"model": "org/model", "tensor_parallel_size": 4, "pipeline_parallel_size": 2,
                           "data_parallel_size": 2, "distributed_executor_backend": "ray",
                           "max_model_len": 8192}
-    assert backend.label == "vllm:org/model" and backend.describe()["engine_args"]["tensor_parallel_size"] == 4
+    assert backend.label == "vllm:org/model"
+    assert backend.describe()["engine_args"]["tensor_parallel_size"] == 4
 
 
 def test_concurrent_requests_go_to_vllm_as_one_batch(stand_in, tmp_path):

@@ -217,7 +217,12 @@ def test_an_edited_task_is_asked_again_with_its_later_turns(tmp_path):
 
 def test_errored_responses_are_asked_again_and_replaced(tmp_path):
     tasks = [task("a"), task("b")]
-    failing = FakeBackend(lambda r, n: (_ for _ in ()).throw(RequestFailed("HTTP 400")) if n == 1 else Reply(text="x"))
+    def respond(request: Request, n: int) -> Reply:
+        if n == 1:
+            raise RequestFailed("HTTP 400")
+        return Reply(text="x")
+
+    failing = FakeBackend(respond)
     first = run(tasks, failing, config(tmp_path, concurrency=1))
     assert first.stats.errors == 1
     backend = FakeBackend()
@@ -300,7 +305,12 @@ def test_a_failed_turn_stops_the_conversation_and_says_which_turn(tmp_path):
 
 
 def test_multi_turn_resume_continues_from_the_stored_reply(tmp_path):
-    first = FakeBackend(lambda r, n: Reply(text="stored reply") if n == 1 else (_ for _ in ()).throw(RequestFailed("x")))
+    def respond(request: Request, n: int) -> Reply:
+        if n > 1:
+            raise RequestFailed("x")
+        return Reply(text="stored reply")
+
+    first = FakeBackend(respond)
     run([multi_turn_task()], first, config(tmp_path))
     backend = FakeBackend()
     run([multi_turn_task()], backend, config(tmp_path))
@@ -354,3 +364,19 @@ def test_select_tasks_filters_and_limits():
     assert pick(limit=2) == ["a", "b"]
     with pytest.raises(IfbenchError, match="no task matches"):
         select_tasks(tasks, suites=["nope"])
+
+
+@pytest.mark.parametrize("content, kept", [
+    (b"", b""),
+    (b'{"a": 1}\n', b'{"a": 1}\n'),
+    (b'{"a": 1}\n{"b":', b'{"a": 1}\n'),
+    (b'{"a": 1}\n' + b"x" * 200_000, b'{"a": 1}\n'),  # a torn line longer than one read
+    (b"no newline at all", b""),
+])
+def test_a_torn_last_line_is_cut_before_appending(tmp_path, content, kept):
+    from ifbench.runner import _drop_torn_tail
+
+    path = tmp_path / "responses.jsonl"
+    path.write_bytes(content)
+    _drop_torn_tail(path)
+    assert path.read_bytes() == kept

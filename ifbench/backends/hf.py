@@ -49,7 +49,8 @@ class HFBackend(BatchedBackend):
             self._tokenizer.pad_token = self._tokenizer.eos_token
         eos = self._model.generation_config.eos_token_id
         self._end_ids = set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
-        self._end_ids |= {i for i in (self._tokenizer.eos_token_id, self._tokenizer.pad_token_id) if i is not None}
+        specials = (self._tokenizer.eos_token_id, self._tokenizer.pad_token_id)
+        self._end_ids |= {i for i in specials if i is not None}
         self.max_batch = max(batch_size or self.max_batch, 1)
         self.default_concurrency = self.max_batch
         self.label = name or f"hf:{model}"
@@ -80,7 +81,8 @@ class HFBackend(BatchedBackend):
         settings = group[0].settings
         if settings.mode == "chat":
             if not tokenizer.chat_template:
-                return [RequestFailed(f"hf: {self.model!r} has no chat template; use --mode completion")] * len(group)
+                failure = RequestFailed(f"hf: {self.model!r} has no chat template; use --mode completion")
+                return [failure] * len(group)
             template_args = settings.extra_body.get("chat_template_kwargs") or {}
             texts = [
                 tokenizer.apply_chat_template(list(r.messages), add_generation_prompt=True, tokenize=False,

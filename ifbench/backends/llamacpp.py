@@ -51,7 +51,8 @@ class LlamaCppBackend(BatchedBackend):
     default_concurrency = 1
     max_batch = 1
 
-    def __init__(self, path: str | None, *, name: str | None = None, engine_args: dict[str, Any] | None = None):
+    def __init__(self, path: str | None, *, name: str | None = None,
+                 engine_args: dict[str, Any] | None = None):
         super().__init__()
         if path is not None and not os.path.isfile(path):
             raise BackendError(f"llamacpp: no GGUF file at {path!r}")

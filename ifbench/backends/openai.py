@@ -138,7 +138,7 @@ class OpenAIBackend:
         body.update(settings.extra_body)
         index = self._pick()
         url = self.base_urls[index] + ("/chat/completions" if chat else "/completions")
-        payload = json.dumps(body, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        payload = json.dumps(body).encode()  # ASCII escapes: valid even for lone surrogates
         self._in_flight[index] += 1
         try:
             async with self._open().post(url, data=payload, allow_redirects=False,
@@ -172,13 +172,13 @@ class OpenAIBackend:
         try:
             data = json.loads(content)
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise RequestFailed(
-                f"the server's answer is not JSON ({error}): {self._redact(_snippet(content.decode('utf-8', 'replace')))}"
-            ) from None
+            text = self._redact(_snippet(content.decode("utf-8", "replace")))
+            raise RequestFailed(f"the server's answer is not JSON ({error}): {text}") from None
         if not isinstance(data, dict):
             raise RequestFailed("the server's answer is not a JSON object")
         if "error" in data and not data.get("choices"):
-            raise RequestFailed(f"the server returned an error: {self._redact(_snippet(json.dumps(data['error'])))}")
+            text = self._redact(_snippet(json.dumps(data["error"], ensure_ascii=False)))
+            raise RequestFailed(f"the server returned an error: {text}")
         choices = data.get("choices")
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
             raise RequestFailed("the server's answer has no choices")
@@ -194,7 +194,7 @@ class OpenAIBackend:
         usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
         return Reply(
             text=text if isinstance(text, str) else "",
-            finish_reason=choice.get("finish_reason") if isinstance(choice.get("finish_reason"), str) else None,
+            finish_reason=finish if isinstance(finish := choice.get("finish_reason"), str) else None,
             prompt_tokens=_int_or_none(usage.get("prompt_tokens")),
             completion_tokens=_int_or_none(usage.get("completion_tokens")),
             reasoning=reasoning if isinstance(reasoning, str) and reasoning else None,
