@@ -10,7 +10,6 @@ import regex
 
 from ifbench import punkt
 from ifbench.checker import Verdict, plural
-from ifbench.langid import detect_language
 from ifbench.text import truncate
 
 Relation = Literal["less than", "at least"]

@@ -8,7 +8,7 @@ import regex
 import textstat
 from pydantic import Field, field_validator, model_validator
 
-from ifbench.checker import Context, Example, Params, Verdict, plural
+from ifbench.checker import Context, Example, Params, Verdict
 from ifbench.registry import checker
 from ifbench.text import CJK_CHAR, has_cjk, normalize, truncate
 

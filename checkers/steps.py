@@ -8,7 +8,7 @@ import regex
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from ifbench.check import BoundConstraint, bind, evaluate
-from ifbench.checker import Context, Example, Params, Verdict
+from ifbench.checker import Context, Example, Params, Verdict, plural
 from ifbench.errors import ConstraintError
 from ifbench.registry import checker
 from ifbench.text import truncate
@@ -114,6 +114,6 @@ def steps_ordered(response: str, params: StepsParams, context: Context) -> Verdi
     checked = sum(len(step._bound) for step in params.steps)
     return Verdict(
         passed=True,
-        reason=f"all {len(params.steps)} steps found in order"
-        + (f"; their {checked} constraints pass" if checked else ""),
+        reason=f"all {plural(len(params.steps), 'step')} found in order"
+        + (f"; every step constraint passes ({checked})" if checked else ""),
     )
