@@ -33,7 +33,7 @@ _FENCE_LINE = re.compile(r"^[ \t]*(`{3,}|~{3,})([^\n]*)$", re.MULTILINE)
 _THEMATIC_BREAK = re.compile(r"([-*_])(?:[ \t]*\1){2,}[ \t]*")
 _SPACE = r"[ \t\u3000]"
 _CN_NUMERAL = "[一二三四五六七八九十百零〇]+"
-_ITEM = re.compile(
+LIST_ITEM = re.compile(
     r"^( *)\u3000*(?:"
     rf"(?P<bullet>[-*+]{_SPACE}+|•{_SPACE}*)"
     rf"|(?P<ordered>(?:\d{{1,9}}[.)．](?:{_SPACE}+|(?=[\u4e00-\u9fff]))"  # 1. 1) and 1.中文
@@ -193,7 +193,7 @@ def list_items(text: str) -> ListItems:
     base: int | None = None  # indentation of the current list's top-level items
     outdented = None  # finds a non-item line that ends the current list
     gap = 0  # where the lines after the previous item start
-    for match in _ITEM.finditer(prose):
+    for match in LIST_ITEM.finditer(prose):
         indent = len(match.group(1))
         if outdented is not None and outdented.search(prose, gap, match.start()):
             base = outdented = None

@@ -15,6 +15,8 @@ import unicodedata
 
 import regex
 
+from ifbench.markdown import LIST_ITEM
+
 _CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\u30fc"
 _NON_CJK_WORD_CHAR = rf"[[\p{{L}}\p{{N}}\p{{M}}]--[{_CJK}]]"
 _JOINER = r"['\u2019\-]"
@@ -46,7 +48,6 @@ _SENTENCE_END = regex.compile(
     r"(?:[.!?…]+[\"'\u201d\u2019)\]]*(?=\s|$)|[。！？]+[…\"'\u201d\u2019)\]）」』]*|…+[\"'\u201d\u2019)\]）」』]+)"
 )
 _TOKEN_BEFORE = regex.compile(r"([\p{L}.]+)$")
-_LIST_MARKER = regex.compile(r"^\s*(?:[-*+•]|\d+[.)、]|[（(]\d+[)）]|[一二三四五六七八九十]+、)\s+")
 _HAS_WORD = regex.compile(r"[\p{L}\p{N}]")
 _THEMATIC_BREAK_LINE = regex.compile(r"^[ \t]*(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,})$")
 
@@ -73,7 +74,7 @@ def sentences(text: str) -> list[str]:
     """The sentences of `text`, each with its closing punctuation."""
     found: list[str] = []
     for line in text.splitlines():
-        line = _LIST_MARKER.sub("", line, count=1)
+        line = LIST_ITEM.sub("", line, count=1)  # "1." opens an item; it ends no sentence
         start = 0
         for end in _SENTENCE_END.finditer(line):
             # Abbreviations are short: the 40 characters before the dot decide.
