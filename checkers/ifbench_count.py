@@ -6,7 +6,7 @@ import re
 from pydantic import Field, field_validator, model_validator
 
 from ifbench.checker import Context, Example, Params, Verdict, plural
-from ifbench.checkers._ifbench_common import STRIP, count_words, drop_punctuation, quote
+from ifbench.checkers._ifbench_common import STRIP, NoParams, count_words, drop_punctuation, quote
 from ifbench.registry import checker
 
 
@@ -129,8 +129,9 @@ PERSON_NAMES = (
 def person_names(response: str, params: AtLeastNParams, context: Context) -> Verdict:
     """At least N different names from IFBench's list of 50 (Emma, Liam, Sophia, ...) appear.
 
-    As in IFBench, a name counts wherever its exact spelling occurs, even inside a longer
-    word (`Emma` in `Emmanuel`); `emma` does not count.
+    As in IFBench's committed verdicts, a name counts wherever its exact spelling occurs,
+    even inside a longer word (`Emma` in `Emmanuel`); `emma` does not count. (IFBench's
+    later code matches whole words only; no verdict of the conformance data changes.)
     """
     found = [name for name in PERSON_NAMES if name in response]
     shown = ", ".join(found[:8]) + (", ..." if len(found) > 8 else "")
@@ -167,10 +168,6 @@ def numbers(response: str, params: ExactNParams, context: Context) -> Verdict:
     """
     count = sum(1 for _ in _DIGITS.finditer(drop_punctuation(response)))
     return Verdict(passed=count == params.N, reason=f"{plural(count, 'number')}; exactly {params.N} required")
-
-
-class NoParams(Params):
-    """This instruction has no parameters."""
 
 
 _MARKS = (".", ",", "!", "?", ";", ":")

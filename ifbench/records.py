@@ -72,8 +72,11 @@ def read_responses(path: Path, tasks: list[Task], model: str | None = None) -> l
     IFEval lines are matched to tasks by prompt text; `model` names them (default: file stem).
     """
     by_prompt: dict[str, list[Task]] = {}
+    by_stripped_prompt: dict[str, list[Task]] = {}
     for task in tasks:
-        by_prompt.setdefault(task.user_turns()[0].prompt, []).append(task)
+        prompt = task.user_turns()[0].prompt
+        by_prompt.setdefault(prompt, []).append(task)
+        by_stripped_prompt.setdefault(prompt.strip(), []).append(task)
     records: list[ResponseRecord] = []
     for number, data in read_jsonl(path):
         if "task_id" in data:
@@ -84,13 +87,16 @@ def read_responses(path: Path, tasks: list[Task], model: str | None = None) -> l
             if model is None or record.model == model:
                 records.append(record)
         elif {"prompt", "response"} <= data.keys():
-            for task in by_prompt.get(data["prompt"], []):
+            prompt = data["prompt"] if isinstance(data["prompt"], str) else ""
+            # Exact text first; then ignoring surrounding whitespace, which data files lose.
+            matches = by_prompt.get(prompt) or by_stripped_prompt.get(prompt.strip(), [])
+            for task in matches:
                 records.append(
                     ResponseRecord(
                         task_id=task.id,
                         suite=task.suite,
                         model=model or path.stem,
-                        prompt=data["prompt"],
+                        prompt=prompt,
                         response=data["response"] if isinstance(data["response"], str) else "",
                     )
                 )

@@ -94,3 +94,11 @@ def test_a_response_line_with_lone_surrogates_round_trips(tmp_path):
     write_jsonl(path, [reply(SHORT, "bad \udc80 text\n\nok")])
     [record] = read_responses(path, [SHORT])
     assert record.response == "bad \udc80 text\n\nok"
+
+
+def test_ifeval_style_responses_match_a_prompt_that_lost_surrounding_whitespace(tmp_path):
+    spaced = SHORT.model_copy(update={"prompt": SHORT.prompt + " "})
+    path = tmp_path / "answers.jsonl"
+    write_jsonl(path, [{"prompt": SHORT.prompt, "response": "Mass pulls."}])
+    [record] = read_responses(path, [spaced])
+    assert record.task_id == "short"
