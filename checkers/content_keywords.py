@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from ifbench.checker import Context, CountParams, Example, Params, Verdict, plural
+from ifbench.checker import Context, CountParams, Example, NonBlankStr, Params, Verdict, plural
 from ifbench.errors import ConstraintError
 from ifbench.registry import checker
 from ifbench.text import count_keyword, normalize, truncate
 
 # How many keywords a reason lists before it says "and N more".
 _LISTED = 5
-
-
-def _non_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty or only whitespace")
-    return value
 
 
 def _quote(text: str, limit: int = 40) -> str:
@@ -29,15 +23,10 @@ def _listing(items: list[str]) -> str:
 
 
 class KeywordsParams(Params):
-    keywords: list[str] = Field(min_length=1)
+    keywords: list[NonBlankStr] = Field(min_length=1)
     """The keywords (case-insensitive; whole words, or substrings for Chinese/Japanese keywords)."""
     min_count: int = Field(default=1, ge=1)
     """How many times each keyword must occur."""
-
-    @field_validator("keywords")
-    @classmethod
-    def _no_blank_keyword(cls, keywords: list[str]) -> list[str]:
-        return [_non_blank(keyword) for keyword in keywords]
 
 
 @checker(
@@ -73,13 +62,8 @@ def content_include(response: str, params: KeywordsParams, context: Context) -> 
 
 
 class ExcludeParams(Params):
-    keywords: list[str] = Field(min_length=1)
+    keywords: list[NonBlankStr] = Field(min_length=1)
     """The forbidden keywords (case-insensitive; whole words, or substrings for Chinese/Japanese keywords)."""
-
-    @field_validator("keywords")
-    @classmethod
-    def _no_blank_keyword(cls, keywords: list[str]) -> list[str]:
-        return [_non_blank(keyword) for keyword in keywords]
 
 
 @checker(
@@ -106,13 +90,8 @@ def content_exclude(response: str, params: ExcludeParams, context: Context) -> V
 
 
 class FrequencyParams(CountParams):
-    keyword: str = Field(min_length=1)
+    keyword: NonBlankStr
     """The keyword to count (case-insensitive; whole words, or substrings for Chinese/Japanese keywords)."""
-
-    @field_validator("keyword")
-    @classmethod
-    def _not_blank(cls, keyword: str) -> str:
-        return _non_blank(keyword)
 
 
 @checker(
@@ -147,13 +126,8 @@ def _tail(text: str, size: int) -> str:
 
 
 class PhraseParams(Params):
-    phrase: str = Field(min_length=1)
+    phrase: NonBlankStr
     """The phrase (case-insensitive; surrounding whitespace ignored, inner runs of whitespace match any run)."""
-
-    @field_validator("phrase")
-    @classmethod
-    def _not_blank(cls, phrase: str) -> str:
-        return _non_blank(phrase)
 
 
 @checker(
@@ -201,13 +175,8 @@ def content_end(response: str, params: PhraseParams, context: Context) -> Verdic
 
 
 class RepeatParams(Params):
-    text: str | None = None
+    text: NonBlankStr | None = None
     """The text the response must begin with; by default the task's prompt."""
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, text: str | None) -> str | None:
-        return None if text is None else _non_blank(text)
 
 
 @checker(

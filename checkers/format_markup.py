@@ -6,10 +6,10 @@ import itertools
 import unicodedata
 
 import regex
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from ifbench import markdown
-from ifbench.checker import Context, CountParams, Example, Params, Verdict
+from ifbench.checker import Context, CountParams, Example, NonBlankStr, Params, Verdict
 from ifbench.registry import checker
 from ifbench.text import normalize, truncate
 
@@ -24,12 +24,6 @@ def _fold(text: str) -> str:
 
 def _fail(reason: str) -> Verdict:
     return Verdict(passed=False, reason=reason)
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank")
-    return value
 
 
 @checker(
@@ -115,10 +109,8 @@ def format_placeholders(response: str, params: MinParams, context: Context) -> V
 
 
 class PostscriptParams(Params):
-    marker: str = "P.S."
+    marker: NonBlankStr = "P.S."
     """What the postscript line starts with (case-insensitive), e.g. `P.S.`, `P.P.S` or `附言：`."""
-
-    _marker_not_blank = field_validator("marker")(_not_blank)
 
 
 def _marker_pattern(marker: str) -> regex.Pattern[str]:
@@ -215,10 +207,8 @@ def format_quoted(response: str, params: Params, context: Context) -> Verdict:
 
 
 class TwoResponsesParams(Params):
-    separator: str = "******"
+    separator: NonBlankStr = "******"
     """What separates the two responses."""
-
-    _separator_not_blank = field_validator("separator")(_not_blank)
 
 
 @checker(

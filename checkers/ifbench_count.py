@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from ifbench.checker import Context, Example, Params, Verdict, plural
+from ifbench.checker import Context, Example, NonBlankStr, Params, Verdict, plural
 from ifbench.checkers._ifbench_common import STRIP, NoParams, count_words, drop_punctuation, quote
 from ifbench.registry import checker
 
@@ -231,23 +231,16 @@ def pronouns(response: str, params: AtLeastNParams, context: Context) -> Verdict
 
 
 class KeywordsMultipleParams(Params):
-    keyword1: str
+    keyword1: NonBlankStr
     """Must appear exactly once."""
-    keyword2: str
+    keyword2: NonBlankStr
     """Must appear exactly twice."""
-    keyword3: str
+    keyword3: NonBlankStr
     """Must appear exactly 3 times."""
-    keyword4: str
+    keyword4: NonBlankStr
     """Must appear exactly 5 times."""
-    keyword5: str
+    keyword5: NonBlankStr
     """Must appear exactly 7 times."""
-
-    @field_validator("keyword1", "keyword2", "keyword3", "keyword4", "keyword5")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("a keyword must not be blank")
-        return value
 
 
 _TIMES = {"keyword1": 1, "keyword2": 2, "keyword3": 3, "keyword4": 5, "keyword5": 7}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from ifbench.checker import Context, Example, Params, Verdict, plural
+from ifbench.checker import Context, Example, NonBlankStr, Params, Verdict, plural
 from ifbench.checkers._ifbench_common import (
     STRIP,
     NoParams,
@@ -23,19 +23,12 @@ from ifbench.registry import checker
 
 
 class SpecificPositionParams(Params):
-    keyword: str
+    keyword: NonBlankStr
     """The token required (exact, case-sensitive; surrounding spaces ignored)."""
     n: int = Field(ge=1)
     """Which sentence (counting from 1)."""
     m: int = Field(ge=1)
     """Which token of that sentence (counting from 1)."""
-
-    @field_validator("keyword")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("the keyword must not be blank")
-        return value
 
 
 @checker(
@@ -74,15 +67,8 @@ def keywords_specific_position(response: str, params: SpecificPositionParams, co
 
 
 class KeywordParams(Params):
-    keyword: str
+    keyword: NonBlankStr
     """The token required second and second to last (exact, case-sensitive)."""
-
-    @field_validator("keyword")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("the keyword must not be blank")
-        return value
 
 
 @checker(

@@ -7,9 +7,9 @@ one docstring per field); its JSON schema is what `ifbench checkers` prints.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, TypeVar
+from typing import Annotated, Any, Callable, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 
 class Verdict(BaseModel):
@@ -37,6 +37,16 @@ class Params(BaseModel):
     """Base of every checker's parameter model: strict, immutable, self-documenting."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+def _non_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank (empty or only whitespace)")
+    return value
+
+
+NonBlankStr = Annotated[str, AfterValidator(_non_blank)]
+"""A text parameter (keyword, phrase, marker...) that must hold more than whitespace."""
 
 
 def plural(n: int, unit: str) -> str:
