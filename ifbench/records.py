@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -33,13 +33,6 @@ def write_jsonl(path: Path, records: Iterable[BaseModel | dict[str, Any]]) -> No
         for record in records:
             out.write(dumps(record) + "\n")
     os.replace(partial, path)
-
-
-def append_line(out: IO[str], record: BaseModel | dict[str, Any]) -> None:
-    """Append one record and push it to disk at once, so a crash loses nothing written."""
-    out.write(dumps(record) + "\n")
-    out.flush()
-    os.fsync(out.fileno())
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
