@@ -12,7 +12,7 @@ import argparse
 import time
 
 import ifbench
-from ifbench.registry import all_checkers
+from ifbench.checking.registry import all_checkers
 
 
 def main() -> None:

@@ -77,7 +77,7 @@ def main() -> None:
     best = float("inf")
     for run in range(args.repeat):
         # the caches are per text; clear them so every run measures real work
-        from ifbench import langid, punkt
+        from ifbench.checking import langid, punkt
 
         punkt._sentences.cache_clear()
         punkt._sentence_words.cache_clear()

@@ -19,9 +19,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from ifbench.backends import parse_model_spec
-from ifbench.models import Task
-from ifbench.runner import RunConfig, run
+from ifbench.run.backends import parse_model_spec
+from ifbench.run.runner import RunConfig, run
+from ifbench.tasks.models import Task
 
 
 def free_port() -> int:

@@ -1,11 +1,12 @@
 """ifbench: an instruction-following benchmark with verifiable, explainable checkers."""
 
-from ifbench.check import check, checkers_catalog
-from ifbench.checker import Context, CountParams, Example, Params, Verdict
+from ifbench.checking.base import Context, CountParams, Example, Params, Verdict
+from ifbench.checking.evaluate import check, checkers_catalog
+from ifbench.checking.registry import checker
 from ifbench.errors import ConstraintError, IfbenchError, TaskFileError
-from ifbench.registry import checker
 
 __version__ = "0.1.0"
+"""The one place the version is written; pyproject.toml reads it from here."""
 
 __all__ = [
     "ConstraintError",

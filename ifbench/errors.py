@@ -2,6 +2,7 @@
 
     IfbenchError
     ├── ConstraintError (also a ValueError)  unknown checker id or bad parameters
+    ├── CheckerLoadError                      a checker module or plugin fails to import
     ├── TaskFileError                         a task file has problems; lists all of them
     ├── ResponsesError                        a responses file cannot be matched to the tasks
     ├── BackendError                          a model backend cannot be set up
@@ -22,6 +23,14 @@ class IfbenchError(Exception):
 
 class ConstraintError(IfbenchError, ValueError):
     """A constraint names an unknown checker or gives it parameters it does not accept."""
+
+
+class CheckerLoadError(IfbenchError):
+    """Checker modules or plugins failed to load. `failures` names each one and its error."""
+
+    def __init__(self, failures: list[str]):
+        self.failures = failures
+        super().__init__("cannot load every checker:\n" + "\n".join(f"  {line}" for line in failures))
 
 
 class TaskFileError(IfbenchError):

@@ -1,17 +1,156 @@
-"""Reading and writing the JSONL files between stages (responses.jsonl, results.jsonl)."""
+"""Every file a stage writes or reads, as a versioned model, with the one reader and writer for them.
+
+    responses.jsonl  ResponseRecord per line: a model's reply to one turn of one task sample
+    results.jsonl    ResultRecord per line: every verdict for one (task, sample)
+    run.json         RunManifest: how the files were made (model, settings, versions, provenance)
+
+Field order is file format: append new fields, never reorder. Each record carries the
+`version` of the schema that wrote it; a reader refuses a version newer than it knows.
+A JSONL file may end in a torn line (a crash cut the write short): a last line without its
+newline that does not parse is ignored by readers and cut by `repair_tail` before appending.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from ifbench.errors import ResponsesError
-from ifbench.models import ResponseRecord, Task
+from ifbench.errors import IfbenchError, ResponsesError
+
+if TYPE_CHECKING:
+    from ifbench.tasks.models import Task
+
+RESPONSES_FILE = "responses.jsonl"
+RESULTS_FILE = "results.jsonl"
+RUN_FILE = "run.json"
+RESPONSE_VERSION = 1
+RESULT_VERSION = 1
+RUN_VERSION = 1
+
+
+def check_version(kind: str, version: Any, known: int) -> int:
+    """`version` if this ifbench can read it; ValueError saying to upgrade if it is newer."""
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError(f"{kind} version must be a whole number >= 1, not {version!r}")
+    if version > known:
+        raise ValueError(
+            f"{kind} version {version} was written by a newer ifbench (this one reads up to "
+            f"version {known}); upgrade ifbench to read it"
+        )
+    return version
+
+
+class ResponseRecord(BaseModel):
+    """One line of responses.jsonl: a model's reply to one turn of one task sample.
+
+    Extra fields are kept as written (`settings_hash`, `input_sha`, `attempts`, `seed`,
+    `reasoning_content`: what the runner needs to resume).
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    task_id: str
+    suite: str
+    model: str
+    sample: int = 0
+    turn: int = 0
+    prompt: str = ""
+    response: str = ""
+    finish_reason: str | None = None
+    latency_s: float | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    error: str | None = None
+    """Why no usable reply exists (retries exhausted, ...); scoring fails such tasks."""
+    version: int = RESPONSE_VERSION
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, version: int) -> int:
+        return check_version("responses.jsonl record", version, RESPONSE_VERSION)
+
+
+class ConstraintResult(BaseModel):
+    """The verdicts of one constraint on one reply."""
+
+    id: str
+    params: dict[str, Any]
+    strict: bool
+    loose: bool
+    reason: str
+    """Why the strict verdict is what it is (measured vs required)."""
+    loose_reason: str | None = None
+    """Why the loose verdict is what it is, when it differs from `reason`."""
+    turn: int = 0
+
+
+class ResultRecord(BaseModel):
+    """One line of results.jsonl: all verdicts for one (task, sample)."""
+
+    task_id: str
+    suite: str
+    model: str
+    sample: int = 0
+    language: str
+    category: str | None = None
+    pattern: str | None = None
+    prompt_strict: bool
+    prompt_loose: bool
+    constraints: list[ConstraintResult]
+    error: str | None = None
+    """Set when the task had no usable reply; every constraint then counts as failed."""
+    suite_sha256: str = ""
+    version: int = RESULT_VERSION
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, version: int) -> int:
+        return check_version("results.jsonl record", version, RESULT_VERSION)
+
+
+class Scoring(BaseModel):
+    """Provenance of a results.jsonl: which ifbench scored which responses, and when."""
+
+    model_config = ConfigDict(extra="allow")
+
+    ifbench_version: str
+    """The version of the scorer (it decides the verdicts)."""
+    scored_at: str
+    """When it was scored (UTC, ISO 8601)."""
+    responses: str
+    """The responses file that was scored."""
+    responses_sha256: str
+
+
+class RunManifest(BaseModel):
+    """run.json: how the files of a run directory were made. Every field may be absent in old files."""
+
+    model_config = ConfigDict(extra="allow")
+
+    version: int = RUN_VERSION
+    status: str | None = None
+    """`running`, `complete` (generated and scored) or `scored` (`ifbench score` only)."""
+    ifbench_version: str | None = None
+    """The version that generated the responses (`ifbench run`) or scored them (`ifbench score`)."""
+    model: str | None = None
+    settings: dict[str, Any] | None = None
+    suites: dict[str, str] | None = None
+    """Suite name -> suite_sha256."""
+    started_at: str | None = None
+    finished_at: str | None = None
+    scoring: Scoring | None = None
+    """Set by scoring (`ifbench run` and `ifbench score`)."""
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, version: int) -> int:
+        return check_version("run.json", version, RUN_VERSION)
 
 
 def dumps(record: BaseModel | dict[str, Any]) -> str:
@@ -25,38 +164,111 @@ def dumps(record: BaseModel | dict[str, Any]) -> str:
     return line
 
 
-def write_jsonl(path: Path, records: Iterable[BaseModel | dict[str, Any]]) -> None:
-    """Write `records` to `path` atomically (a reader never sees half a file)."""
+def _replace(path: Path, text: str) -> None:
+    """Write `path` atomically: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    with partial.open("w", encoding="utf-8") as out:
-        for record in records:
-            out.write(dumps(record) + "\n")
+    partial.write_text(text, encoding="utf-8")
     os.replace(partial, path)
 
 
-def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each non-empty line; ResponsesError on a malformed line.
+def write_jsonl(path: Path, records: Iterable[BaseModel | dict[str, Any]]) -> None:
+    """Write `records` to `path` atomically, one JSON line each."""
+    _replace(path, "".join(dumps(record) + "\n" for record in records))
 
-    A last line without its newline is a write cut short by a crash and is ignored.
+
+def write_manifest(path: Path, manifest: RunManifest) -> None:
+    """Write run.json atomically."""
+    data = manifest.model_dump(mode="json", exclude_none=False)
+    _replace(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+_scan = json.JSONDecoder().scan_once  # the C scanner without json.loads' per-call overhead
+
+
+def _parse(line: str) -> Any:
+    """The JSON value of one line; ValueError (with json's message) if it is not one."""
+    try:
+        data, end = _scan(line, 0)
+        if not line[end:].strip():
+            return data
+    except (ValueError, StopIteration):
+        pass
+    return json.loads(line)  # leading spaces and the like, or a real error with its message
+
+
+def read_jsonl(path: Path, error: type[IfbenchError] = ResponsesError) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-empty line; `error` names the path and line of a bad one.
+
+    A torn last line (no newline, does not parse) is ignored; a complete one is kept.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ResponsesError(f"{path}: cannot read: {error}") from None
-    lines = text.split("\n")
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+        with path.open(encoding="utf-8", newline="\n") as lines:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    data = _parse(line)
+                except json.JSONDecodeError as problem:
+                    if not line.endswith("\n"):
+                        return  # the torn last line
+                    raise error(f"{path}:{number}: invalid JSON: {problem.msg}") from None
+                if type(data) is not dict:
+                    raise error(f"{path}:{number}: expected a JSON object")
+                yield number, data
+    except UnicodeDecodeError:
+        raise error(f"{path}: not UTF-8 text") from None
+    except OSError as problem:
+        raise error(f"{path}: cannot read: {problem}") from None
+
+
+def repair_tail(path: Path) -> None:
+    """Before appending to `path`: cut a torn last line, end a complete one with its newline."""
+    with path.open("rb+") as file:
+        end = position = file.seek(0, os.SEEK_END)
+        while position > 0:
+            start = max(position - 65536, 0)
+            file.seek(start)
+            cut = file.read(position - start).rfind(b"\n")
+            if cut >= 0:
+                break
+            position = start
+        tail_start = start + cut + 1 if position > 0 else 0
+        if tail_start == end:
+            return
+        file.seek(tail_start)
+        tail = file.read().decode("utf-8", "replace")
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            if number == len(lines):
-                return
-            raise ResponsesError(f"{path}:{number}: invalid JSON: {error.msg}") from None
-        if not isinstance(data, dict):
-            raise ResponsesError(f"{path}:{number}: expected a JSON object")
-        yield number, data
+            whole = isinstance(_parse(tail), dict)
+        except ValueError:
+            whole = False
+        if whole:
+            file.write(b"\n")
+        else:
+            file.truncate(tail_start)
+
+
+def _first_problem(error: ValidationError) -> str:
+    item = error.errors()[0]
+    where = ".".join(str(part) for part in item["loc"])
+    message = item["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+def read_manifest(path: Path) -> RunManifest | None:
+    """run.json, or None if there is none; ResponsesError if it is unreadable or too new."""
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as problem:
+        raise ResponsesError(f"{path}: cannot read: {problem}") from None
+    if not isinstance(data, dict):
+        raise ResponsesError(f"{path}: not a JSON object")
+    try:
+        return RunManifest.model_validate(data)
+    except ValidationError as problem:
+        raise ResponsesError(f"{path}: {_first_problem(problem)}") from None
 
 
 def read_responses(path: Path, tasks: list[Task], model: str | None = None) -> list[ResponseRecord]:
@@ -76,7 +288,7 @@ def read_responses(path: Path, tasks: list[Task], model: str | None = None) -> l
             try:
                 record = ResponseRecord.model_validate(data)
             except ValidationError as error:
-                raise ResponsesError(f"{path}:{number}: {error.errors()[0]['msg']}") from None
+                raise ResponsesError(f"{path}:{number}: {_first_problem(error)}") from None
             if model is None or record.model == model:
                 records.append(record)
         elif {"prompt", "response"} <= data.keys():
@@ -99,3 +311,12 @@ def read_responses(path: Path, tasks: list[Task], model: str | None = None) -> l
                 "nor an IFEval one (prompt, response)"
             )
     return records
+
+
+def sha256_file(path: Path) -> str:
+    """The hex sha256 of a file's bytes (provenance of scored responses)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

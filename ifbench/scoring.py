@@ -1,17 +1,31 @@
-"""Scoring: responses + tasks -> results (strict and loose, prompt- and instruction-level)."""
+"""Scoring: responses + tasks -> results (strict and loose, prompt- and instruction-level).
+
+`score` is the one scoring loop: `ifbench score` runs it on a responses file, `ifbench run` on
+the replies it has just journaled. `provenance` says who scored which responses, and when.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Literal
 
-from ifbench.check import BoundConstraint, evaluate
-from ifbench.checker import Context
+from ifbench.checking.base import Context
+from ifbench.checking.evaluate import BoundConstraint, evaluate
+from ifbench.checking.reasoning import strip_reasoning
 from ifbench.errors import ResponsesError
-from ifbench.models import ConstraintResult, ResponseRecord, ResultRecord, Task
-from ifbench.reasoning import strip_reasoning
-from ifbench.tasks import suite_hashes
+from ifbench.records import (
+    ConstraintResult,
+    ResponseRecord,
+    ResultRecord,
+    RunManifest,
+    Scoring,
+    sha256_file,
+)
+from ifbench.tasks.load import suite_hashes
+from ifbench.tasks.models import Task
 
 MissingPolicy = Literal["error", "fail"]
 
@@ -158,4 +172,33 @@ def summarize(results: list[ResultRecord]) -> Summary:
         inst_strict=share([c.strict for c in constraints]),
         inst_loose=share([c.loose for c in constraints]),
         errors=sum(r.error is not None for r in results),
+    )
+
+
+def provenance(responses: Path) -> Scoring:
+    """This scorer's version, the responses file's name and sha256, and the time now."""
+    from ifbench import __version__
+
+    return Scoring(
+        ifbench_version=__version__,
+        scored_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        responses=responses.name,
+        responses_sha256=sha256_file(responses),
+    )
+
+
+def scored_manifest(
+    previous: RunManifest | None, tasks: list[Task], results: list[ResultRecord], responses: Path
+) -> RunManifest:
+    """run.json after `ifbench score`: the run's own (if any) with this scoring's provenance."""
+    scoring = provenance(responses)
+    if previous is not None:
+        return previous.model_copy(update={"scoring": scoring})
+    return RunManifest(
+        status="scored",
+        ifbench_version=scoring.ifbench_version,
+        model=", ".join(sorted({result.model for result in results})),
+        suites=suite_hashes(tasks),
+        finished_at=scoring.scored_at,
+        scoring=scoring,
     )

@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
-from ifbench.models import Task
-from ifbench.runner import RunConfig, run
+from ifbench.run.runner import RunConfig, run
+from ifbench.tasks.models import Task
 
 FAULTS = re.compile(r"#fault=([^#]*)#")
 
@@ -140,7 +140,7 @@ def make_tasks(*prompts: str) -> list[Task]:
 
 
 def run_openai(tmp_path: Path, spec: str, tasks: list[Task], **options: Any):
-    from ifbench.backends import GenerationSettings, parse_model_spec
+    from ifbench.run.backends import GenerationSettings, parse_model_spec
 
     backend_options = {k: options.pop(k) for k in ("headers", "timeout", "api_key_env") if k in options}
     backend = parse_model_spec(spec, **backend_options)
@@ -153,7 +153,7 @@ def run_openai(tmp_path: Path, spec: str, tasks: list[Task], **options: Any):
 
 
 def test_chat_request_carries_the_settings_headers_and_key(tmp_path, stub, monkeypatch):
-    from ifbench.backends import GenerationSettings
+    from ifbench.run.backends import GenerationSettings
 
     monkeypatch.setenv("MY_KEY", "k-123")
     settings = GenerationSettings(temperature=0.5, top_p=0.9, max_tokens=7, seed=3, stop=("END",),
@@ -172,7 +172,7 @@ def test_chat_request_carries_the_settings_headers_and_key(tmp_path, stub, monke
 
 
 def test_completion_mode_posts_the_raw_prompt(tmp_path, stub):
-    from ifbench.backends import GenerationSettings
+    from ifbench.run.backends import GenerationSettings
 
     _, records = run_openai(tmp_path, f"openai:stub@{stub.url}/v1", make_tasks("Once upon a time"),
                             settings=GenerationSettings(mode="completion", max_tokens=5))
@@ -238,7 +238,7 @@ def test_reasoning_content_is_kept(tmp_path, stub):
 
 
 def test_the_api_key_never_appears_in_any_output(tmp_path, stub, monkeypatch, capsys):
-    from ifbench.backends import parse_model_spec
+    from ifbench.run.backends import parse_model_spec
 
     secret = "sk-very-secret-4242"
     monkeypatch.setenv("OPENAI_API_KEY", secret)
@@ -294,15 +294,15 @@ def test_multi_turn_over_http_sends_the_whole_conversation(tmp_path, stub):
     ("opena:m@http://host", "did you mean 'openai'"),
 ])
 def test_bad_specs_are_explained(spec, message):
-    from ifbench.backends import parse_model_spec
     from ifbench.errors import BackendError
+    from ifbench.run.backends import parse_model_spec
 
     with pytest.raises(BackendError, match=re.escape(message)):
         parse_model_spec(spec)
 
 
 def test_urls_are_normalised_and_credentials_hidden():
-    from ifbench.backends import parse_model_spec
+    from ifbench.run.backends import parse_model_spec
 
     backend = parse_model_spec("openai:m@http://user:pw@h:1,https://h2/api/v1/?token=abc")
     assert backend.base_urls == ["http://user:pw@h:1/v1", "https://h2/api/v1?token=abc"]
@@ -320,8 +320,8 @@ def free_port() -> int:
 def smollm2_gguf() -> str:
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.skip("llama-cpp-python is not installed: pip install 'llama-cpp-python[server]==0.3.36'")
-    from ifbench.backends.llamacpp import default_model_path
     from ifbench.errors import BackendError
+    from ifbench.run.backends.llamacpp import default_model_path
 
     try:
         return default_model_path()
@@ -369,7 +369,7 @@ def llama_server(tmp_path_factory):
 
 
 def test_real_llama_server_chat(tmp_path, llama_server):
-    from ifbench.backends import GenerationSettings
+    from ifbench.run.backends import GenerationSettings
 
     tasks = make_tasks("What is the capital of France? Answer in one word.", "Say hello.")
     outcome, records = run_openai(tmp_path, f"openai:smollm2@{llama_server}", tasks,
@@ -382,7 +382,7 @@ def test_real_llama_server_chat(tmp_path, llama_server):
 
 
 def test_real_llama_server_completion_mode_and_length_cut(tmp_path, llama_server):
-    from ifbench.backends import GenerationSettings
+    from ifbench.run.backends import GenerationSettings
 
     _, records = run_openai(tmp_path, f"openai:smollm2@{llama_server}",
                             make_tasks("The three primary colours are"),

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from ifbench.backends import GenerationSettings, parse_model_spec
 from ifbench.errors import BackendError
-from ifbench.models import Task
-from ifbench.runner import RunConfig, run
+from ifbench.run.backends import GenerationSettings, parse_model_spec
+from ifbench.run.runner import RunConfig, run
+from ifbench.tasks.models import Task
 
 
 def make_tasks(*prompts: str) -> list[Task]:

@@ -16,7 +16,7 @@ import pytest
 import ifbench
 from ifbench.records import read_responses
 from ifbench.scoring import score, summarize
-from ifbench.tasks import load_tasks
+from ifbench.tasks.load import load_tasks
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "ifbench"
 MODES = ("strict", "loose")

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 import ifbench
-from ifbench.check import bind, evaluate
-from ifbench.checker import Context
-from ifbench.loose import loose_variants
+from ifbench.checking.base import Context
+from ifbench.checking.evaluate import bind, evaluate
+from ifbench.checking.loose import loose_variants
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "ifeval"
 MODES = ("strict", "loose")

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from ifbench.lint import RULES, add_parser, cmd_lint, lint, lint_paths, lint_task
-from ifbench.lint_requested import prompt_numbers
-from ifbench.models import Task
+from ifbench.cli.lint import add_parser, cmd_lint
+from ifbench.tasks.lint import RULES, lint, lint_paths, lint_task
+from ifbench.tasks.models import Task
+from ifbench.tasks.requested import prompt_numbers
 
 
 def make(prompt: str = "Write about cats.", constraints: list[dict[str, Any]] | None = None, **fields: Any) -> Task:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import ifbench
-from ifbench.registry import all_checkers, get_checker
-from ifbench.text import has_cjk
+from ifbench.checking.registry import all_checkers, get_checker
+from ifbench.checking.text import has_cjk
 
 CHECKERS = all_checkers()
 NATIVE = [spec for spec in CHECKERS if ":" not in spec.id]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ifbench
-from ifbench.registry import all_checkers
+from ifbench.checking.registry import all_checkers
 
 CHECKERS = all_checkers()
 CRASH = "failed on this response"

@@ -11,10 +11,16 @@ from typing import Any
 
 import pytest
 
-from ifbench.backends import GenerationSettings, Reply, Request, RequestFailed, TransientError
 from ifbench.errors import IfbenchError, ResponsesError
-from ifbench.models import Task
-from ifbench.runner import RunConfig, run, select_tasks
+from ifbench.run.backends import (
+    GenerationSettings,
+    Reply,
+    Request,
+    RequestFailed,
+    TransientError,
+)
+from ifbench.run.runner import RunConfig, run, select_tasks
+from ifbench.tasks.models import Task
 
 RESPONSE_COLUMNS = ["task_id", "suite", "model", "sample", "turn", "prompt", "response",
                     "finish_reason", "latency_s", "prompt_tokens", "completion_tokens", "error"]
@@ -372,11 +378,12 @@ def test_select_tasks_filters_and_limits():
     (b'{"a": 1}\n{"b":', b'{"a": 1}\n'),
     (b'{"a": 1}\n' + b"x" * 200_000, b'{"a": 1}\n'),  # a torn line longer than one read
     (b"no newline at all", b""),
+    (b'{"a": 1}\n{"b": 2}', b'{"a": 1}\n{"b": 2}\n'),  # complete, only its newline is missing
 ])
 def test_a_torn_last_line_is_cut_before_appending(tmp_path, content, kept):
-    from ifbench.runner import _drop_torn_tail
+    from ifbench.records import repair_tail
 
     path = tmp_path / "responses.jsonl"
     path.write_bytes(content)
-    _drop_torn_tail(path)
+    repair_tail(path)
     assert path.read_bytes() == kept

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from ifbench.errors import ResponsesError
-from ifbench.models import ResponseRecord, Task
-from ifbench.records import read_responses, write_jsonl
+from ifbench.records import ResponseRecord, read_responses, write_jsonl
 from ifbench.scoring import score, score_task, summarize
+from ifbench.tasks.models import Task
 
 SHORT = Task(
     id="short", suite="demo", language="en", category="basic",

@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from ifbench.check import bind, evaluate
-from ifbench.checker import Context
-from ifbench.lint import lint
-from ifbench.models import ResponseRecord, Task
-from ifbench.registry import all_checkers
+from ifbench.checking.base import Context
+from ifbench.checking.evaluate import bind, evaluate
+from ifbench.checking.registry import all_checkers
+from ifbench.checking.text import has_cjk
+from ifbench.records import ResponseRecord
 from ifbench.scoring import score_task
-from ifbench.suitecard import (
+from ifbench.tasks.lint import lint
+from ifbench.tasks.load import load_tasks
+from ifbench.tasks.models import Task
+from ifbench.tasks.suitecard import (
     BEGIN,
     CATEGORIES,
     END,
@@ -25,8 +28,6 @@ from ifbench.suitecard import (
     has_system_prompt,
     task_checkers,
 )
-from ifbench.tasks import load_tasks
-from ifbench.text import has_cjk
 
 TASKS_DIR = Path(__file__).resolve().parent.parent / "tasks"
 SUITE_FILES = sorted(TASKS_DIR.glob("*.yaml"))

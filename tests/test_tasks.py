@@ -7,7 +7,7 @@ import json
 import pytest
 
 from ifbench.errors import TaskFileError
-from ifbench.tasks import load_tasks, suite_sha256
+from ifbench.tasks.load import load_tasks, suite_sha256
 
 GOOD_YAML = """\
 suite: core-zh
@@ -64,7 +64,7 @@ def test_ifeval_and_ifbench_records_map_to_their_namespaces_and_drop_nulls(write
               "kwargs": [{}, {"unused": None}]}
     ifbench_record = {"key": "7", "prompt": "Count.", "instruction_id_list": ["count:word_count_range"],
                       "kwargs": [{"min_words": 5, "max_words": 9, "N": None}]}
-    from ifbench.tasks import _from_compat
+    from ifbench.tasks.load import _from_compat
 
     as_ifeval = _from_compat(ifeval)
     assert as_ifeval["id"] == "1000" and as_ifeval["suite"] == "ifeval"

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from ifbench.loose import loose_variants
-from ifbench.reasoning import strip_reasoning
-from ifbench.text import count_keyword, count_words, paragraphs, sentences, words
+from ifbench.checking.loose import loose_variants
+from ifbench.checking.reasoning import strip_reasoning
+from ifbench.checking.text import (
+    count_keyword,
+    count_words,
+    paragraphs,
+    sentences,
+    words,
+)
 
 
 @pytest.mark.parametrize(

@@ -85,7 +85,7 @@ def _run_info(samples: pd.DataFrame, sources: list[Source], warnings: list[str])
     for key, indices in groups.items():
         used = [sources[i] for i in sorted(indices)]
         row: dict[str, Any] = dict(zip(GROUP_KEY, key))
-        versions = {str(s.run.get("ifbench_version") or __version__) for s in used}
+        versions = {str(s.version or __version__) for s in used}
         row["ifbench_version"] = " | ".join(sorted(versions))
         row["date"] = max(s.date for s in used)
         for name in SETTINGS_COLUMNS:

@@ -13,11 +13,10 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from ifbench.errors import did_you_mean
+from ifbench.errors import LeaderboardError, did_you_mean
 from ifbench.leaderboard.aggregate import breakdown, leaderboard
 from ifbench.leaderboard.columns import BREAKDOWNS
 from ifbench.leaderboard.html import render, write_html
-from ifbench.errors import LeaderboardError
 from ifbench.leaderboard.load import load_results
 from ifbench.leaderboard.markdown import markdown_table, percent
 from ifbench.leaderboard.publish import publish, read_csv, write_csv

@@ -12,9 +12,11 @@ from typing import Any
 
 import pandas as pd
 
+from ifbench.errors import LeaderboardError
 from ifbench.leaderboard.aggregate import TASK_KEY
 from ifbench.leaderboard.columns import MAX_TASKS
-from ifbench.leaderboard.load import Results, iter_records
+from ifbench.leaderboard.load import Results
+from ifbench.records import read_jsonl
 
 MAX_CHARS = 20_000
 """Longer responses are cut for display (the report says how long they were)."""
@@ -114,7 +116,7 @@ def collect(
         if not keys:
             continue
         answers: dict[tuple[str, str, str, int], Answer] = {}
-        for _, rec in iter_records(source.path):
+        for _, rec in read_jsonl(source.path, LeaderboardError):
             key = (rec["model"], rec["suite"], rec.get("suite_sha256") or "", str(rec["task_id"]),
                    int(rec.get("sample") or 0))
             detail = keys.get(key)
@@ -139,7 +141,7 @@ def collect(
 
 
 def _attach_responses(path: Any, answers: dict[tuple[str, str, str, int], Answer], max_chars: int) -> None:
-    for _, rec in iter_records(path):
+    for _, rec in read_jsonl(path, LeaderboardError):
         key = (rec.get("model"), rec.get("suite"), str(rec.get("task_id")), int(rec.get("sample") or 0))
         answer = answers.get(key)  # type: ignore[arg-type]
         if answer is None:

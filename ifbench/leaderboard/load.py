@@ -8,9 +8,8 @@ times slower and larger (see bench/bench_leaderboard.py).
 
 from __future__ import annotations
 
-import json
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,11 +18,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ifbench.errors import LeaderboardError
+from ifbench.errors import LeaderboardError, ResponsesError
+from ifbench.records import (
+    RESPONSES_FILE,
+    RESULT_VERSION,
+    RESULTS_FILE,
+    RUN_FILE,
+    check_version,
+    read_jsonl,
+    read_manifest,
+)
 
-RESULTS_NAME = "results.jsonl"
-RESPONSES_NAME = "responses.jsonl"
-RUN_NAME = "run.json"
 SAMPLE_KEY = ["model", "suite", "suite_sha256", "task_id", "sample"]
 _DATE_KEYS = ("date", "finished_at", "finished", "ended_at", "started_at", "started", "created_at")
 
@@ -36,12 +41,18 @@ class Source:
     run: dict[str, Any]
     """run.json's content, {} when absent."""
     date: str
-    """YYYY-MM-DD: from run.json, else the file's modification time (UTC)."""
+    """YYYY-MM-DD: when it was scored (run.json), else generated, else the file's modification time (UTC)."""
 
     @property
     def responses(self) -> Path | None:
-        path = self.path.with_name(RESPONSES_NAME)
+        path = self.path.with_name(RESPONSES_FILE)
         return path if path.is_file() else None
+
+    @property
+    def version(self) -> str | None:
+        """The ifbench version that scored the results (it decides the verdicts), if known."""
+        scoring = self.run.get("scoring") or {}
+        return scoring.get("ifbench_version") or self.run.get("ifbench_version")
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -76,15 +87,15 @@ def find_results(paths: Iterable[str | Path]) -> list[Path]:
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            direct = path / RESULTS_NAME
-            nested = sorted(path.glob(f"*/{RESULTS_NAME}"))
+            direct = path / RESULTS_FILE
+            nested = sorted(path.glob(f"*/{RESULTS_FILE}"))
             if direct.is_file():
                 found.append(direct)
             elif nested:
                 found.extend(nested)
             else:
                 raise LeaderboardError(
-                    f"{path}: no {RESULTS_NAME} in this directory or its subdirectories "
+                    f"{path}: no {RESULTS_FILE} in this directory or its subdirectories "
                     "(run `ifbench run` or `ifbench score` first)"
                 )
         elif path.is_file():
@@ -99,20 +110,16 @@ def find_results(paths: Iterable[str | Path]) -> list[Path]:
 
 def read_source(path: Path, warnings: list[str]) -> Source:
     run: dict[str, Any] = {}
-    run_path = path.with_name(RUN_NAME)
-    if run_path.is_file():
-        try:
-            data = json.loads(run_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            warnings.append(f"{run_path}: ignored, cannot read: {error}")
-        else:
-            if isinstance(data, dict):
-                run = data
-            else:
-                warnings.append(f"{run_path}: ignored, not a JSON object")
+    try:
+        manifest = read_manifest(path.with_name(RUN_FILE))
+    except ResponsesError as error:
+        warnings.append(f"{error}; ignored")
+    else:
+        if manifest is not None:
+            run = manifest.model_dump(mode="json", exclude_unset=True)
+    scoring = run.get("scoring") or {}
     date = ""
-    for key in _DATE_KEYS:
-        value = run.get(key)
+    for value in [scoring.get("scored_at")] + [run.get(key) for key in _DATE_KEYS]:
         if isinstance(value, str) and len(value) >= 10 and value[4] == "-":
             date = value[:10]
             break
@@ -120,36 +127,6 @@ def read_source(path: Path, warnings: list[str]) -> Source:
         stamp = path.stat().st_mtime
         date = datetime.fromtimestamp(stamp, tz=timezone.utc).strftime("%Y-%m-%d")
     return Source(path=path, run=run, date=date)
-
-
-_scan = json.JSONDecoder().scan_once  # the C scanner without json.loads' per-call overhead
-
-
-def iter_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) per non-empty line; a last line cut short by a crash is ignored."""
-    try:
-        with path.open(encoding="utf-8", newline="\n") as lines:
-            for number, line in enumerate(lines, start=1):
-                try:
-                    data, end = _scan(line, 0)
-                    if line[end:].strip():
-                        raise ValueError("extra data")
-                except (ValueError, StopIteration):
-                    if not line.strip():
-                        continue
-                    try:  # leading spaces and the like, or a real error with its message
-                        data = json.loads(line)
-                    except json.JSONDecodeError as error:
-                        if not line.endswith("\n"):
-                            return  # the last line, cut short by a crash
-                        raise LeaderboardError(f"{path}:{number}: invalid JSON: {error.msg}") from None
-                if type(data) is not dict:
-                    raise LeaderboardError(f"{path}:{number}: expected a JSON object")
-                yield number, data
-    except UnicodeDecodeError:
-        raise LeaderboardError(f"{path}: not UTF-8 text") from None
-    except OSError as error:
-        raise LeaderboardError(f"{path}: cannot read: {error}") from None
 
 
 class _Codes(dict):
@@ -205,9 +182,11 @@ class _Columns:
         sample, stats, verdict_append = self.sample.append, self.stats.append, self.verdicts.append
         max_turn, max_constraints = self.MAX_TURN, self.MAX_CONSTRAINTS
         before = len(self.stats)
-        for number, rec in iter_records(path):
+        for number, rec in read_jsonl(path, LeaderboardError):
             try:
                 get = rec.get
+                if get("version", RESULT_VERSION) != RESULT_VERSION:
+                    check_version("results.jsonl record", get("version"), RESULT_VERSION)
                 group(groups[(rec["model"], rec["suite"], get("suite_sha256") or "")])
                 task_id = rec["task_id"]
                 task(tasks[task_id if type(task_id) is str else str(task_id)])

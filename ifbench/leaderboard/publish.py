@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ifbench.errors import LeaderboardError
 from ifbench.leaderboard.aggregate import sort_rows
 from ifbench.leaderboard.columns import FIXED_COLUMNS, KEY_COLUMNS, METRICS, ordered
-from ifbench.errors import LeaderboardError
 from ifbench.leaderboard.stats import assign_ranks
 
 TEXT_COLUMNS = frozenset({"model", "suite", "suite_sha256", "ifbench_version", "date", "mode"})

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 import ifbench
-from ifbench.checker import Context
-from ifbench.registry import get_checker
+from ifbench.checking.base import Context
+from ifbench.checking.registry import get_checker
 
-# Cases that need the change to `ifbench.text.count_keyword` proposed to the lead: `'` and
+# Cases that need the change to `ifbench.checking.text.count_keyword` proposed to the lead: `'` and
 # `’` are one apostrophe (models write `don’t` where the task says `don't`).
 
 

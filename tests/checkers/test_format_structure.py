@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import ifbench
-from ifbench import ConstraintError, markdown
+from ifbench import ConstraintError
+from ifbench.checking import markup
 
 
 def check(text: str, cid: str, **params) -> ifbench.Verdict:
@@ -263,12 +264,12 @@ def test_code_block_defaults_to_at_least_one_only_without_bounds():
 
 
 def test_the_markdown_reader_keeps_cells_and_info_strings():
-    (table,) = markdown.tables("| a \\| b | **c** |\n|:-:|--:|\n| 1 | 2 |")
+    (table,) = markup.tables("| a \\| b | **c** |\n|:-:|--:|\n| 1 | 2 |")
     assert table.header == ("a | b", "**c**") and table.rows == (("1", "2"),)
-    (block,) = markdown.code_blocks("~~~Python {linenos}\nx\n~~~")
+    (block,) = markup.code_blocks("~~~Python {linenos}\nx\n~~~")
     assert (block.info, block.language, block.body, block.closed) == (
         "Python {linenos}", "python", "x", True,
     )
-    items = markdown.list_items("1. one\n   - sub\n2. two\n- bullet")
+    items = markup.list_items("1. one\n   - sub\n2. two\n- bullet")
     assert items.ordered == ("one", "two") and items.bullets == ("bullet",) and items.nested == 1
-    assert [h.level for h in markdown.headings("# a\r\n## b\r### c")] == [1, 2, 3]
+    assert [h.level for h in markup.headings("# a\r\n## b\r### c")] == [1, 2, 3]

@@ -8,12 +8,12 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ifbench.checkers.ifbench import _common as common
+from ifbench.checkers.ifbench.custom_data import _quoted_special, _split_questions
+from ifbench.checkers.ifbench.format import _kept_lines
 
 import ifbench
-import ifbench.registry
-from ifbench.checkers import _ifbench_common as common
-from ifbench.checkers.ifbench_custom_data import _quoted_special, _split_questions
-from ifbench.checkers.ifbench_format import _kept_lines
+import ifbench.checking.registry
 
 
 def check(text: str, iid: str, mode: str = "strict", **params) -> ifbench.Verdict:
@@ -410,7 +410,7 @@ PIECES = ["<stop>", "<prd>", ".", "?", "!", "?!", '"', "'", "“", "”", "*", "
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_tricky_texts_never_crash_a_checker(text):
-    for spec in ifbench.registry.all_checkers():
+    for spec in ifbench.checking.registry.all_checkers():
         if spec.id.startswith("ifbench:"):
             constraint = {"id": spec.id, **spec.examples[0].params}
             for mode in ("strict", "loose"):

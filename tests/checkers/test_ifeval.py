@@ -7,11 +7,11 @@ import os
 import re
 
 import pytest
+from ifbench.checkers.ifeval import _common as common
+from ifbench.checkers.ifeval.case import LANGDETECT_CODES
 
 import ifbench
-from ifbench import punkt
-from ifbench.checkers import _ifeval_common as common
-from ifbench.checkers.ifeval_case import LANGDETECT_CODES
+from ifbench.checking import punkt
 
 LT, AL = "less than", "at least"
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from ifbench.checkers.native.language import supported_languages
 
 import ifbench
-from ifbench.checkers.language import supported_languages
 
 
 def check(response: str, lang: str) -> ifbench.Verdict:

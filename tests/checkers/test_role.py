@@ -7,7 +7,7 @@ import socket
 import pytest
 
 import ifbench
-from ifbench.registry import get_checker
+from ifbench.checking.registry import get_checker
 
 
 def disclaimer(response: str, **params) -> ifbench.Verdict:

@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from ifbench.leaderboard.parser import add_parser
+from ifbench.cli.leaderboard import add_parser
 from ifbench.leaderboard.load import LeaderboardError
 from ifbench.leaderboard.publish import read_csv
 

@@ -6,7 +6,12 @@ import json
 
 import pytest
 
-from ifbench.leaderboard.load import LeaderboardError, family_of, find_results, load_results
+from ifbench.leaderboard.load import (
+    LeaderboardError,
+    family_of,
+    find_results,
+    load_results,
+)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""`ifeval:<instruction id>`: Google's IFEval instructions, reproducing the reference verdicts."""

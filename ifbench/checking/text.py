@@ -1,0 +1,127 @@
+"""Counting conventions shared by every native checker (words, sentences, paragraphs, keywords).
+
+- word: each CJK ideograph, hiragana or katakana character is one word (as Chinese readers
+  count 字); elsewhere a word is a maximal run of letters, digits and combining marks, and
+  an apostrophe or hyphen between two letters joins (`don't`, `state-of-the-art`).
+- sentence: ends at `. ! ? 。 ！ ？ …` (not after common abbreviations, not inside numbers);
+  a non-empty line without such an ending (a heading, a list item) is one sentence too.
+- paragraph: blocks separated by blank lines or by a `***` / `---` / `* * *` line.
+- keyword: case-insensitive; whole-word in space-delimited scripts, substring for CJK.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+from ifbench.checking.markup import LIST_ITEM
+
+_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\u30fc"
+_NON_CJK_WORD_CHAR = rf"[[\p{{L}}\p{{N}}\p{{M}}]--[{_CJK}]]"
+_JOINER = r"['\u2019\-]"
+_APOSTROPHE = regex.compile(r"['\u2019]")
+# Keyword boundaries as `words()` sees them: "don" is not inside "don't", and a CJK
+# neighbour is a boundary ("GDP" is a word in "GDP是国内生产总值").
+_WORD_START = (
+    rf"(?:(?<![\p{{L}}\p{{N}}\p{{M}}])|(?<=[{_CJK}]))"
+    rf"(?:(?<!\p{{L}}{_JOINER})|(?<=[{_CJK}]{_JOINER}))"
+)
+_WORD_END = (
+    rf"(?:(?![\p{{L}}\p{{N}}\p{{M}}])|(?=[{_CJK}]))"
+    rf"(?:(?!{_JOINER}\p{{L}})|(?={_JOINER}[{_CJK}]))"
+)
+WORD = regex.compile(
+    rf"[{_CJK}]|{_NON_CJK_WORD_CHAR}+(?:(?<=\p{{L}}\p{{M}}*){_JOINER}(?=\p{{L}}){_NON_CJK_WORD_CHAR}+)*",
+    regex.V1,
+)
+CJK_CHAR = regex.compile(rf"[{_CJK}]", regex.V1)
+
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st mt vs etc e.g i.e cf al approx dept est fig inc ltd co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec no vol pp ph.d u.s u.k a.m p.m".split()
+)
+# A terminator run, then closing quotes/brackets. `.`/`!`/`?`/`…` end a sentence only when
+# followed by whitespace or the end of the line (so 3.14, example.com and 0.999…，stay
+# whole); full-width 。！？ end it wherever they stand, and so does `…` before a closing quote.
+_SENTENCE_END = regex.compile(
+    r"(?:[.!?…]+[\"'\u201d\u2019)\]]*(?=\s|$)|[。！？]+[…\"'\u201d\u2019)\]）」』]*|…+[\"'\u201d\u2019)\]）」』]+)"
+)
+_TOKEN_BEFORE = regex.compile(r"([\p{L}.]+)$")
+_HAS_WORD = regex.compile(r"[\p{L}\p{N}]")
+_THEMATIC_BREAK_LINE = regex.compile(r"^[ \t]*(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,})$")
+
+
+def normalize(text: str) -> str:
+    """NFC-normalised text, the form every native checker measures."""
+    return unicodedata.normalize("NFC", text)
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, by the conventions above."""
+    return WORD.findall(text)
+
+
+def count_words(text: str) -> int:
+    return sum(1 for _ in WORD.finditer(text))
+
+
+def has_cjk(text: str) -> bool:
+    return CJK_CHAR.search(text) is not None
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text`, each with its closing punctuation."""
+    found: list[str] = []
+    for line in text.splitlines():
+        line = LIST_ITEM.sub("", line, count=1)  # "1." opens an item; it ends no sentence
+        start = 0
+        for end in _SENTENCE_END.finditer(line):
+            # Abbreviations are short: the 40 characters before the dot decide.
+            if end.group()[0] == "." and _is_abbreviation(line[max(0, end.start() - 40) : end.start()]):
+                continue
+            _keep(found, line[start : end.end()])
+            start = end.end()
+        _keep(found, line[start:])
+    return found
+
+
+def _is_abbreviation(before: str) -> bool:
+    token = _TOKEN_BEFORE.search(before)
+    return token is not None and token.group(1).lower() in ABBREVIATIONS
+
+
+def _keep(found: list[str], segment: str) -> None:
+    segment = segment.strip()
+    if _HAS_WORD.search(segment):
+        found.append(segment)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Non-empty blocks separated by blank lines or thematic-break lines (`***`, `---`)."""
+    lines = ["" if _THEMATIC_BREAK_LINE.match(line) else line for line in text.splitlines()]
+    blocks = regex.split(r"\n[ \t]*\n", "\n".join(lines))
+    return [block.strip() for block in blocks if block.strip()]
+
+
+def count_keyword(text: str, keyword: str) -> int:
+    """Occurrences of `keyword`: case-insensitive; whole words unless it contains CJK."""
+    keyword = normalize(keyword.strip())
+    if not keyword:
+        return 0
+    if has_cjk(keyword):
+        return text.casefold().count(keyword.casefold())
+    # Straight and curly apostrophes are one: `don't` finds `don’t`.
+    body = _APOSTROPHE.pattern.join(regex.escape(part) for part in _APOSTROPHE.split(keyword))
+    return sum(1 for _ in regex.finditer(rf"{_WORD_START}{body}{_WORD_END}", text, regex.IGNORECASE))
+
+
+_UNPRINTABLE = regex.compile(r"[\p{Cc}\p{Cs}]")
+
+
+def truncate(text: str, limit: int = 60) -> str:
+    """`text` shortened for a verdict's reason: one line, printable (control characters and
+    lone surrogates become U+FFFD, so a reason can always be printed and written)."""
+    text = " ".join(text[: limit * 4].split())
+    text = _UNPRINTABLE.sub("\ufffd", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,49 @@
+"""`ifbench score`: score an existing responses file into results.jsonl, with run.json saying who scored what."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ifbench.cli.output import out, print_summary
+from ifbench.records import (
+    RESULTS_FILE,
+    RUN_FILE,
+    read_manifest,
+    read_responses,
+    write_jsonl,
+    write_manifest,
+)
+from ifbench.scoring import score, scored_manifest, summarize
+from ifbench.tasks.load import load_tasks
+
+
+def add_parser(commands: Any) -> None:
+    score_cmd = commands.add_parser("score", help="score existing responses against task files")
+    score_cmd.add_argument("tasks", nargs="+", metavar="TASKS")
+    score_cmd.add_argument("--responses", required=True, metavar="FILE",
+                           help="responses.jsonl, or IFEval's {prompt, response} JSONL")
+    score_cmd.add_argument("--out", default="ifbench-out", metavar="DIR",
+                           help="where results.jsonl is written (default: ifbench-out)")
+    score_cmd.add_argument("--model", help="score only this model's responses; names IFEval-style ones")
+    score_cmd.add_argument("--missing", choices=["error", "fail"], default="error",
+                           help="a task without a response is an error (default) or scored as failed")
+    score_cmd.add_argument("--keep-reasoning", action="store_true",
+                           help="check <think>…</think> blocks too instead of stripping them")
+    score_cmd.set_defaults(handler=cmd_score)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    tasks = load_tasks(args.tasks)
+    responses = Path(args.responses)
+    records = read_responses(responses, tasks, model=args.model)
+    results = score(tasks, records, missing=args.missing, keep_reasoning=args.keep_reasoning)
+    out_dir = Path(args.out)
+    write_jsonl(out_dir / RESULTS_FILE, results)
+    run_json = out_dir / RUN_FILE
+    write_manifest(run_json, scored_manifest(read_manifest(run_json), tasks, results, responses))
+    print_summary(summarize(results))
+    out.print(f"Wrote {out_dir / RESULTS_FILE}")
+    out.print(f"Wrote {run_json}")
+    return 0
