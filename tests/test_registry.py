@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 import ifbench
@@ -66,3 +69,39 @@ def test_an_unknown_id_suggests_the_closest_one():
 def test_a_checker_id_cannot_be_registered_twice():
     with pytest.raises(ValueError, match="registered twice"):
         ifbench.checker("length.words", ifbench.CountParams)(lambda r, p, c: None)
+
+
+def run_python(code: str, tmp_path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                          env={"PYTHONPATH": str(tmp_path), "PATH": ""})
+
+
+def test_a_broken_plugin_is_named_with_its_error_not_reported_as_an_unknown_id(tmp_path):
+    (tmp_path / "broken_checker.py").write_text("import no_such_dependency_xyz\n")
+    dist = tmp_path / "broken_checker-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-checker\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[ifbench.checkers]\nbroken = broken_checker\n")
+    code = ("import ifbench\n"
+            "try:\n    ifbench.check('x', {'id': 'length.words', 'max': 3})\n"
+            "except ifbench.IfbenchError as error:\n    print(type(error).__name__, error)\n")
+    done = run_python(code, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("CheckerLoadError cannot load every checker")
+    assert "plugin 'broken' (broken_checker)" in done.stdout
+    assert "ModuleNotFoundError: No module named 'no_such_dependency_xyz'" in done.stdout
+    assert "unknown checker id" not in done.stdout
+
+
+def test_a_broken_checker_module_is_named_every_time_the_registry_is_asked(tmp_path):
+    (tmp_path / "extra").mkdir()
+    (tmp_path / "extra" / "trial_broken.py").write_text("1 / 0\n")
+    code = ("import ifbench, ifbench.checkers\n"
+            f"ifbench.checkers.__path__.append({str(tmp_path / 'extra')!r})\n"
+            "for _ in range(2):\n"
+            "    try:\n        ifbench.checkers_catalog()\n"
+            "    except ifbench.IfbenchError as error:\n        print(type(error).__name__, error.failures)\n")
+    done = run_python(code, tmp_path)
+    assert done.returncode == 0, done.stderr
+    expected = "CheckerLoadError ['checker module ifbench.checkers.trial_broken: ZeroDivisionError: division by zero']"
+    assert done.stdout.splitlines() == [expected, expected]

@@ -160,3 +160,22 @@ def test_a_directory_loads_every_task_file_in_it(write, tmp_path):
     write("b.jsonl", '{"id": "t", "prompt": "y"}\n')
     write("notes.md", "not a task file")
     assert [(t.suite, t.id) for t in load_tasks([tmp_path])] == [("a", "t"), ("b", "t")]
+
+
+def test_a_language_bound_checker_nested_in_steps_is_refused_too(write):
+    path = write("nested.yaml", """\
+suite: s
+tasks:
+  - id: zh-nested
+    language: zh
+    prompt: 先总结，再解释。
+    constraints:
+      - id: steps.ordered
+        steps:
+          - {marker: 总结}
+          - {marker: 解释, constraints: [{id: role.reading_level, max_grade: 5}]}
+""")
+    assert problems_of(path) == [
+        f"{path}:7: task 'zh-nested': role.reading_level (inside steps.ordered) applies only to en tasks; "
+        "this task's language is 'zh'",
+    ]

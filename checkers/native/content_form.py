@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import regex
 
-from ifbench.checking.base import Context, CountParams, Example, Params, Verdict, plural
+from ifbench.checking.base import (
+    Conflict,
+    Context,
+    CountParams,
+    Demands,
+    Example,
+    LintHints,
+    Params,
+    Verdict,
+    plural,
+)
 from ifbench.checking.registry import checker
 from ifbench.checking.text import has_cjk, normalize, sentences, truncate
 
@@ -58,6 +68,11 @@ class NoParams(Params):
         Example("全部小写：python 和 json 都是小写。", {}, True),
         Example("这里有大写字母：Python。", {}, False),
     ],
+    lint=LintHints(
+        cues=("lowercase", "lower case", "lower-case", "小写"),
+        conflicts=(Conflict("content.uppercase", "case-conflict",
+                            "content.lowercase and content.uppercase cannot both hold for a reply with letters"),),
+    ),
 )
 def content_lowercase(response: str, params: NoParams, context: Context) -> Verdict:
     """No uppercase letter anywhere (in any script with case; Chinese has none)."""
@@ -78,6 +93,7 @@ def content_lowercase(response: str, params: NoParams, context: Context) -> Verd
         Example("全部大写：API 和 JSON。", {}, True),
         Example("这里有小写字母：Json。", {}, False),
     ],
+    lint=LintHints(cues=("uppercase", "upper case", "capital", "all caps", "大写")),
 )
 def content_uppercase(response: str, params: NoParams, context: Context) -> Verdict:
     """No lowercase letter anywhere (in any script with case; Chinese has none)."""
@@ -94,6 +110,10 @@ class CommasParams(Params):
     """Also forbid the full-width comma `，` and the enumeration comma `、`."""
 
 
+def _commas_demands(params: CommasParams) -> Demands:
+    return Demands(forbidden_chars=",，、" if params.fullwidth else ",")
+
+
 @checker(
     "content.no_commas",
     CommasParams,
@@ -104,6 +124,7 @@ class CommasParams(Params):
         Example("苹果、梨和李子，都很好吃。", {}, False),
         Example("苹果、梨和李子，都很好吃。", {"fullwidth": False}, True),
     ],
+    lint=LintHints(cues=("comma", "逗号"), demands=_commas_demands),
 )
 def content_no_commas(response: str, params: CommasParams, context: Context) -> Verdict:
     """No `,` in the response; with `fullwidth` (default) also no `，` or `、`."""
@@ -135,6 +156,10 @@ def _is_question(sentence: str) -> bool:
         Example("为什么下雨？云变冷了。雨水去哪儿了？", {"exact": 2}, True),
         Example("为什么下雨？云变冷了。", {"min": 2}, False),
     ],
+    lint=LintHints(
+        at_most=(("length.sentences", "a question is a sentence"),),
+        cues=("question", "?", "？", "problem", "quiz", "ask", "问", "题"),
+    ),
 )
 def content_questions(response: str, params: CountParams, context: Context) -> Verdict:
     """The number of sentences ending in `?` or `？` is within bounds."""

@@ -7,7 +7,9 @@ from pydantic import Field
 from ifbench.checking.base import (
     Context,
     CountParams,
+    Demands,
     Example,
+    LintHints,
     NonBlankStr,
     Params,
     Verdict,
@@ -46,6 +48,7 @@ class KeywordsParams(Params):
         Example("机器学习是人工智能的一个分支。", {"keywords": ["人工智能", "机器学习"]}, True),
         Example("机器学习是人工智能的一个分支。", {"keywords": ["深度学习"]}, False),
     ],
+    lint=LintHints(demands=lambda params: Demands(contains=tuple(params.keywords))),
 )
 def content_include(response: str, params: KeywordsParams, context: Context) -> Verdict:
     """Every keyword occurs at least `min_count` times (case-insensitive, whole words)."""
@@ -83,6 +86,7 @@ class ExcludeParams(Params):
         Example("结果看起来很有希望。", {"keywords": ["非常", "特别"]}, True),
         Example("结果看起来非常有希望。", {"keywords": ["非常", "特别"]}, False),
     ],
+    lint=LintHints(demands=lambda params: Demands(forbids=tuple(params.keywords))),
 )
 def content_exclude(response: str, params: ExcludeParams, context: Context) -> Verdict:
     """No keyword occurs (case-insensitive, whole words)."""
@@ -102,6 +106,11 @@ class FrequencyParams(CountParams):
     """The keyword to count (case-insensitive; whole words, or substrings for Chinese/Japanese keywords)."""
 
 
+def _frequency_demands(params: FrequencyParams) -> Demands:
+    required = (params.min or params.exact or 0) > 0
+    return Demands(contains=(params.keyword,) if required else ())
+
+
 @checker(
     "content.frequency",
     FrequencyParams,
@@ -111,6 +120,7 @@ class FrequencyParams(CountParams):
         Example("数据胜于观点。先收集数据，再分析数据。", {"keyword": "数据", "exact": 3}, True),
         Example("数据胜于观点。先收集数据。", {"keyword": "数据", "exact": 3}, False),
     ],
+    lint=LintHints(distinct_by="keyword", demands=_frequency_demands),
 )
 def content_frequency(response: str, params: FrequencyParams, context: Context) -> Verdict:
     """The keyword's occurrence count is within bounds (case-insensitive, whole words)."""
@@ -147,6 +157,7 @@ class PhraseParams(Params):
         Example("尊敬的李女士：感谢您的来信。", {"phrase": "尊敬的李女士"}, True),
         Example("您好！尊敬的李女士：感谢您的来信。", {"phrase": "尊敬的李女士"}, False),
     ],
+    lint=LintHints(demands=lambda params: Demands(starts=(params.phrase,))),
 )
 def content_start(response: str, params: PhraseParams, context: Context) -> Verdict:
     """The trimmed response starts with the phrase (case-insensitive)."""
@@ -169,6 +180,7 @@ def content_start(response: str, params: PhraseParams, context: Context) -> Verd
         Example("以上就是全部内容。还有其他问题吗？", {"phrase": "还有其他问题吗？"}, True),
         Example("还有其他问题吗？以上就是全部内容。", {"phrase": "还有其他问题吗？"}, False),
     ],
+    lint=LintHints(demands=lambda params: Demands(ends=(params.phrase,))),
 )
 def content_end(response: str, params: PhraseParams, context: Context) -> Verdict:
     """The trimmed response ends with the phrase exactly (case-insensitive; no trailing `**` or quote)."""
@@ -196,6 +208,7 @@ class RepeatParams(Params):
         Example("列举三条河流。尼罗河、亚马逊河、长江。", {"text": "列举三条河流。"}, True),
         Example("好的。列举三条河流。尼罗河、亚马逊河、长江。", {"text": "列举三条河流。"}, False),
     ],
+    lint=LintHints(cues=("repeat", "重复", "复述"), demands=lambda params: Demands(starts=(params.text,) if params.text else ())),
 )
 def content_repeat_prompt(response: str, params: RepeatParams, context: Context) -> Verdict:
     """The trimmed response starts with the prompt (or `text`), case-insensitive."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Iterator
 from typing import Any, Literal
 
 from jsonschema import Draft202012Validator
@@ -13,9 +14,9 @@ from pydantic import field_validator
 from referencing import Registry
 from referencing.exceptions import Unresolvable
 
-from ifbench.checking.base import Context, Example, Params, Verdict
+from ifbench.checking.base import Conflict, Context, Example, LintHints, Params, Verdict
 from ifbench.checking.registry import checker
-from ifbench.checking.text import truncate
+from ifbench.checking.text import fold, truncate
 
 _TYPE_NAMES = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
 _LATEST = "https://json-schema.org/draft/2020-12/schema"
@@ -81,6 +82,28 @@ def _decode_error(error: json.JSONDecodeError, body: str, lines: int, columns: i
     return f"not valid JSON: {error.msg} at {where}"
 
 
+# Markdown structures a reply that is one JSON document cannot hold.
+NOT_IN_JSON = ("format.table", "format.bullets", "format.numbered", "format.headings",
+               "format.postscript", "format.two_responses")
+
+
+def _requested_fields(params: JsonParams, prompt: str) -> Iterator[str]:
+    """Every field the schema requires must be named in the prompt."""
+    for name in sorted(_required_fields(params.schema)):
+        if fold(name).strip() not in fold(prompt):
+            yield f"JSON field {name!r} does not appear in the prompt"
+
+
+def _required_fields(schema: Any) -> set[str]:
+    """Every property name a JSON Schema lists as required, at any depth."""
+    if isinstance(schema, list):
+        return set().union(*map(_required_fields, schema)) if schema else set()
+    if not isinstance(schema, dict):
+        return set()
+    names = {name for name in schema.get("required", []) if isinstance(name, str)}
+    return names.union(*(_required_fields(value) for value in schema.values()))
+
+
 @checker(
     "format.json",
     JsonParams,
@@ -94,6 +117,14 @@ def _decode_error(error: json.JSONDecodeError, body: str, lines: int, columns: i
         ),
         Example('{"城市": "北京"}\n以上是结果。', {}, False),
     ],
+    lint=LintHints(
+        cues=("json",),
+        conflicts=tuple(
+            Conflict(other, "format-conflict", f"format.json requires the whole reply to be JSON, which cannot hold {other}")
+            for other in NOT_IN_JSON
+        ),
+        requested=_requested_fields,
+    ),
 )
 def format_json(response: str, params: JsonParams, context: Context) -> Verdict:
     """The whole response (one ```json fence allowed) is JSON that matches `schema`, if given."""

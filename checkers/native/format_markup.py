@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
+from collections.abc import Iterator
 
 import regex
 from pydantic import Field
@@ -12,13 +13,15 @@ from ifbench.checking import markup
 from ifbench.checking.base import (
     Context,
     CountParams,
+    Demands,
     Example,
+    LintHints,
     NonBlankStr,
     Params,
     Verdict,
 )
 from ifbench.checking.registry import checker
-from ifbench.checking.text import normalize, truncate
+from ifbench.checking.text import fold, normalize, truncate
 
 # Full-width ＜＜标题＞＞ counts too; the book-title marks 《》 do not (they cite works).
 _TITLE = regex.compile(r"[<＜]{2}([^\n<>＜＞]*)[>＞]{2}")
@@ -42,6 +45,7 @@ def _fail(reason: str) -> Verdict:
         Example("<<茶之歌>>\n热气慢慢升起。", {}, True),
         Example("《茶之歌》\n热气慢慢升起。", {}, False),
     ],
+    lint=LintHints(cues=("<<",)),
 )
 def format_title(response: str, params: Params, context: Context) -> Verdict:
     """The response contains a title wrapped in double angular brackets, `<<like this>>`."""
@@ -74,6 +78,7 @@ _HIGHLIGHT = regex.compile(r"(?<!\*)(\*{1,3})(?![\s*])([^*\n]+?)(?<!\s)\1(?!\*)"
         Example("茶能让人**平静**，而且*便宜*。", {"min": 2}, True),
         Example("茶能让人平静，而且便宜。", {"min": 1}, False),
     ],
+    lint=LintHints(cues=("highlight", "bold", "emphas", "*", "加粗", "突出", "强调", "高亮")),
 )
 def format_highlights(response: str, params: MinParams, context: Context) -> Verdict:
     """At least `min` non-empty `*x*` / `**x**` spans (outside code)."""
@@ -98,6 +103,7 @@ _PLACEHOLDER = regex.compile(
         Example("尊敬的【姓名】：我们将于[日期]拜访。", {"min": 2}, True),
         Example("尊敬的客户：我们将于明天拜访。", {"min": 1}, False),
     ],
+    lint=LintHints(cues=("placeholder", "[", "【", "占位")),
 )
 def format_placeholders(response: str, params: MinParams, context: Context) -> Verdict:
     """At least `min` placeholders `[name]` or `【name】` (not links, checkboxes or citations).
@@ -141,6 +147,12 @@ def _marker_pattern(marker: str) -> regex.Pattern[str]:
     return regex.compile(r"^(?:[^\S\n]|[*_>])*" + "".join(parts) + end, regex.MULTILINE)
 
 
+def _requested_postscript(params: PostscriptParams, prompt: str) -> Iterator[str]:
+    """The default marker must be asked for (a given one is checked as text)."""
+    if "marker" not in params.model_fields_set and "p.s." not in fold(prompt):
+        yield "the prompt never asks for a 'P.S.'"
+
+
 @checker(
     "format.postscript",
     PostscriptParams,
@@ -150,6 +162,7 @@ def _marker_pattern(marker: str) -> regex.Pattern[str]:
         Example("感谢阅读。\n\n附言：多喝茶。", {"marker": "附言："}, True),
         Example("感谢阅读。多喝茶。", {"marker": "附言"}, False),
     ],
+    lint=LintHints(requested=_requested_postscript),
 )
 def format_postscript(response: str, params: PostscriptParams, context: Context) -> Verdict:
     """A line after the main text begins with the marker (default `P.S.`, case-insensitive)."""
@@ -197,6 +210,7 @@ def _closes_early(inner: str, opening: str, closing: str) -> bool:
         Example("“茶很好。”", {}, True),
         Example("「茶」很好。", {}, False),
     ],
+    lint=LintHints(cues=("quot", "\"", "\u201c", "\u300c", "引号"), demands=lambda params: Demands(quoted=True)),
 )
 def format_quoted(response: str, params: Params, context: Context) -> Verdict:
     """The whole trimmed response is wrapped in `"…"`, `“…”` or `「…」`."""
@@ -218,6 +232,12 @@ class TwoResponsesParams(Params):
     """What separates the two responses."""
 
 
+def _requested_separator(params: TwoResponsesParams, prompt: str) -> Iterator[str]:
+    """The default separator must be written in the prompt (a given one is checked as text)."""
+    if "separator" not in params.model_fields_set and "******" not in fold(prompt):
+        yield "the separator '******' does not appear in the prompt"
+
+
 @checker(
     "format.two_responses",
     TwoResponsesParams,
@@ -227,6 +247,7 @@ class TwoResponsesParams(Params):
         Example("茶让人平静。\n******\n茶很便宜。", {}, True),
         Example("茶让人平静。\n***\n茶很便宜。", {}, False),
     ],
+    lint=LintHints(requested=_requested_separator),
 )
 def format_two_responses(response: str, params: TwoResponsesParams, context: Context) -> Verdict:
     """Exactly two non-empty, different responses separated by the separator (default `******`)."""

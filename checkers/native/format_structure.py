@@ -7,7 +7,15 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from ifbench.checking import markup
-from ifbench.checking.base import Context, CountParams, Example, Params, Verdict, plural
+from ifbench.checking.base import (
+    Context,
+    CountParams,
+    Example,
+    LintHints,
+    Params,
+    Verdict,
+    plural,
+)
 from ifbench.checking.registry import checker
 from ifbench.checking.text import normalize, truncate
 
@@ -59,7 +67,7 @@ def _header_key(name: str) -> str:
     return " ".join(normalize(name).strip("*_`~ \t").split()).casefold()
 
 
-def _unmet(params: TableParams, table: markdown.Table | None) -> list[str]:
+def _unmet(params: TableParams, table: markup.Table | None) -> list[str]:
     """The requirements `table` does not meet; all of them when `table` is None."""
     unmet = []
     bounds = params.row_bounds()
@@ -91,6 +99,7 @@ def _unmet(params: TableParams, table: markdown.Table | None) -> list[str]:
         ),
         Example("城市：北京、上海\n人口：2189万、2487万", {"min_rows": 1}, False),
     ],
+    lint=LintHints(cues=("table", "表")),
 )
 def format_table(response: str, params: TableParams, context: Context) -> Verdict:
     """Some GitHub-style markdown table has the required body rows, columns and header names."""
@@ -109,7 +118,7 @@ def format_table(response: str, params: TableParams, context: Context) -> Verdic
     return Verdict(passed=False, reason=f"{measured}; {'; '.join(problems[best])}")
 
 
-def _nested_note(items: markdown.ListItems) -> list[str]:
+def _nested_note(items: markup.ListItems) -> list[str]:
     return [f"{plural(items.nested, 'nested item')} not counted"] if items.nested else []
 
 
@@ -122,6 +131,7 @@ def _nested_note(items: markdown.ListItems) -> list[str]:
         Example("优点：\n• 快\n• 便宜\n• 简单", {"exact": 3}, True),
         Example("优点：快、便宜、简单。", {"min": 1}, False),
     ],
+    lint=LintHints(cues=("bullet", "list", "列表", "列出", "清单", "要点", "项目符号", "分点", "- ", "“-”", "•")),
 )
 def format_bullets(response: str, params: CountParams, context: Context) -> Verdict:
     """The number of top-level `-` `*` `+` `•` list items is within bounds (nested ones aside)."""
@@ -138,6 +148,7 @@ def format_bullets(response: str, params: CountParams, context: Context) -> Verd
         Example("一、烧水\n二、放茶叶\n三、等待", {"exact": 3}, True),
         Example("（1）烧水\n（2）放茶叶", {"exact": 3}, False),
     ],
+    lint=LintHints(cues=("number", "list", "step", "编号", "序号", "列出", "列表", "步骤", "1.")),
 )
 def format_numbered(response: str, params: CountParams, context: Context) -> Verdict:
     """The number of top-level ordered items (`1.` `1)` `1、` `（1）` `一、`) is within bounds."""
@@ -159,6 +170,7 @@ class HeadingParams(CountParams):
         Example("## 背景\n内容\n## 结论\n内容", {"exact": 2}, True),
         Example("```\n# 这是注释\n```\n正文", {"min": 1}, False),
     ],
+    lint=LintHints(distinct_by="level", cues=("heading", "header", "section", "标题", "#")),
 )
 def format_headings(response: str, params: HeadingParams, context: Context) -> Verdict:
     """The number of markdown ATX headings (`#`..`######`, of `level` if given) is within bounds."""
@@ -203,6 +215,7 @@ class CodeBlockParams(CountParams):
         Example("示例：\n```js\nconsole.log('你好')\n```\n以及：\n~~~\nls\n~~~", {"exact": 2}, True),
         Example("示例：\n```js\nconsole.log('你好')", {}, False),
     ],
+    lint=LintHints(distinct_by="language", cues=("code", "代码", "```")),
 )
 def format_code_block(response: str, params: CodeBlockParams, context: Context) -> Verdict:
     """The number of closed fenced code blocks (of that `language`) is within bounds (default: 1+)."""

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from functools import cache
 
 import regex
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from pydantic import field_validator
 
-from ifbench.checking.base import Context, Example, Params, Verdict, plural
+from ifbench.checking.base import (
+    Context,
+    Demands,
+    Example,
+    LintHints,
+    Params,
+    Verdict,
+    plural,
+)
 from ifbench.checking.langid import base_language, detect_language
 from ifbench.checking.registry import checker
-from ifbench.checking.text import CJK_CHAR, WORD, normalize
+from ifbench.checking.text import CJK_CHAR, WORD, fold, normalize
 
 # The language of a response shows in its first pages; langdetect itself reads 10,000 characters.
 MAX_CHARS = 100_000
@@ -83,6 +92,21 @@ def identify(text: str) -> tuple[str | None, str]:
     return (base_language(code) if code else None), mixed
 
 
+# How a prompt names a response language (for the `unrequested` lint rule).
+LANGUAGE_NAMES = {
+    "en": ("english", "英文", "英语"), "zh": ("chinese", "mandarin", "中文", "汉语", "普通话", "现代汉语"),
+    "fr": ("french", "法语", "法文"), "de": ("german", "德语", "德文"), "es": ("spanish", "西班牙语"),
+    "ja": ("japanese", "日语", "日文"), "ko": ("korean", "韩语", "韩文"), "ru": ("russian", "俄语"),
+    "it": ("italian", "意大利语"), "pt": ("portuguese", "葡萄牙语"), "ar": ("arabic", "阿拉伯语"),
+}
+
+
+def _requested_language(params: LanguageParams, prompt: str) -> Iterator[str]:
+    folded = fold(prompt)
+    if not any(name in folded for name in LANGUAGE_NAMES.get(params.lang, ())):
+        yield f"the prompt never names the language {params.lang!r}"
+
+
 @checker(
     "language.response",
     LanguageParams,
@@ -92,6 +116,7 @@ def identify(text: str) -> tuple[str | None, str]:
         Example("相对论把时间和空间联系在一起，用Python也能模拟。", {"lang": "zh"}, True),
         Example("相对论把时间和空间联系在一起。", {"lang": "en"}, False),
     ],
+    lint=LintHints(demands=lambda params: Demands(language=params.lang), requested=_requested_language),
 )
 def language_response(response: str, params: LanguageParams, context: Context) -> Verdict:
     """The detected language of the response (code and URLs ignored) is `lang`."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from ifbench.checking.base import Context, CountParams, Example, Verdict
+from ifbench.checking.base import Context, CountParams, Example, LintHints, Verdict
 from ifbench.checking.registry import checker
 from ifbench.checking.text import count_words, normalize, paragraphs, sentences
 
@@ -18,6 +18,7 @@ from ifbench.checking.text import count_words, normalize, paragraphs, sentences
         Example("相对论把时间和空间联系在一起。", {"max": 14}, True),
         Example("相对论把时间和空间联系在一起了。", {"max": 14}, False),
     ],
+    lint=LintHints(at_most=(("length.chars", "a word is at least one character"),)),
 )
 def length_words(response: str, params: CountParams, context: Context) -> Verdict:
     """The word count is within bounds; each CJK character (字) counts as one word."""
@@ -41,6 +42,7 @@ _WHITESPACE = regex.compile(r"\s+")
         Example("你好， 世界！", {"exact": 6, "spaces": False}, True),
         Example("你好， 世界！", {"exact": 6}, False),
     ],
+    lint=LintHints(distinct_by="spaces"),
 )
 def length_chars(response: str, params: CharsParams, context: Context) -> Verdict:
     """The number of characters (code points after NFC; whitespace only if `spaces`) is within bounds."""

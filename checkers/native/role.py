@@ -8,7 +8,7 @@ import regex
 import textstat
 from pydantic import Field, field_validator, model_validator
 
-from ifbench.checking.base import Context, Example, Params, Verdict
+from ifbench.checking.base import Context, Example, LintHints, Params, Verdict
 from ifbench.checking.registry import checker
 from ifbench.checking.text import CJK_CHAR, has_cjk, normalize, truncate
 
@@ -133,6 +133,9 @@ class DisclaimerParams(Params):
         Example("我是一名老船长，大海就是我的家。", {}, True),
         Example("作为一个AI，我没有家，但海盗们……", {}, False),
     ],
+    lint=LintHints(cues=("character", "role", "persona", "pretend", "you are", "you're", "act as", "as a ",
+                          "as an ", "imagine you", "voice", " ai", "assistant", "human",
+                          "扮演", "角色", "身份", "你是", "作为", "口吻", "人工智能")),
 )
 def role_no_ai_disclaimer(response: str, params: DisclaimerParams, context: Context) -> Verdict:
     """No self-reference as an AI or language model, in English or Chinese (`As an AI`, `作为一个AI`, ...)."""
@@ -215,6 +218,8 @@ class ReadingLevelParams(Params):
         Example("Say 你好 to a friend. It means hi. It is a kind word.", {"max_grade": 4}, True),
         Example("光合作用把光能转化为化学能。", {"max_grade": 8}, False),
     ],
+    lint=LintHints(cues=("grade", "year-old", "year old", "child", "kid", "simple", "plain", "beginner",
+                          "student", "school", "teen", "easy", "layperson", "年级", "孩子", "小学", "初中")),
 )
 def role_reading_level(response: str, params: ReadingLevelParams, context: Context) -> Verdict:
     """English only: the Flesch-Kincaid grade level is within bounds."""

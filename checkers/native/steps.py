@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import regex
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from ifbench.checking.base import Context, Example, Params, Verdict, plural
+from ifbench.checking.base import Context, Example, LintHints, Params, Verdict, plural
 from ifbench.checking.evaluate import BoundConstraint, bind, evaluate
 from ifbench.checking.registry import checker
-from ifbench.checking.text import truncate
+from ifbench.checking.text import fold, has_cjk, truncate
 from ifbench.errors import ConstraintError
 
 # A user-supplied marker must not hang a run: each search is time-bounded.
@@ -55,6 +56,33 @@ def _label(index: int, found: str, context: Context) -> str:
     return f"第{index}步「{text}」" if context.language == "zh" else f"step {index} '{text}'"
 
 
+def _step_constraints(params: StepsParams) -> list[dict[str, Any]]:
+    """The constraints nested in the steps, for validation, lint and the suite card."""
+    return [constraint for step in params.steps for constraint in step.constraints]
+
+
+def _requested_markers(params: StepsParams, prompt: str) -> Iterator[str]:
+    """Each marker matches the prompt or shares a word with it; or the one-letter markers spell
+    a word the prompt names (an acrostic: ^H ^O ^P ^E for "HOPE")."""
+    letters = "".join(_literal(step.marker) for step in params.steps)
+    if len(letters) == len(params.steps) > 1 and fold(letters) in fold(prompt):
+        return
+    for step in params.steps:
+        try:
+            if regex.search(step.marker, prompt, regex.IGNORECASE, timeout=MARKER_TIMEOUT_S):
+                continue
+        except TimeoutError:
+            pass
+        words = [w for w in _literal(step.marker).split() if len(w) > 1 or has_cjk(w)]
+        if not any(fold(word) in fold(prompt) for word in words):
+            yield f"marker {step.marker!r} matches nothing the prompt mentions"
+
+
+def _literal(marker: str) -> str:
+    """The letters and digits a marker spells, regex syntax (`(?m)`, `\\s`, `^`, `|`) removed."""
+    return " ".join(regex.findall(r"[\p{L}\p{N}]+", regex.sub(r"\(\?[a-zA-Z]+\)|\\[a-zA-Z]", " ", marker)))
+
+
 @checker(
     "steps.ordered",
     StepsParams,
@@ -80,6 +108,8 @@ def _label(index: int, found: str, context: Context) -> str:
             False,
         ),
     ],
+    lint=LintHints(requested=_requested_markers),
+    children=_step_constraints,
 )
 def steps_ordered(response: str, params: StepsParams, context: Context) -> Verdict:
     """Every step's marker is found after the previous one, and each step's segment meets its constraints."""

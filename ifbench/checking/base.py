@@ -1,13 +1,16 @@
-"""What a checker is: a pure function (response, params, context) -> Verdict.
+"""What a checker is: a pure function (response, params, context) -> Verdict, and what it declares.
 
 Parameters are a pydantic model per checker (`Params` subclasses, `extra="forbid"`,
-one docstring per field); its JSON schema is what `ifbench checkers` prints.
+one docstring per field); its JSON schema is what `ifbench checkers` prints. Everything else
+known about a checker is declared with it: the languages it applies to, its lint hints
+(`LintHints`: prompt cues, conflicts, text demands) and the constraints nested in it (`children`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Callable, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -115,6 +118,56 @@ class Example:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """Another checker that no reply can satisfy together with this one; lint reports the pair."""
+
+    other: str
+    """The other checker's id."""
+    rule: str
+    """The lint rule that reports it (`case-conflict`, `format-conflict`, ...)."""
+    why: str
+
+
+@dataclass(frozen=True)
+class Demands:
+    """What one constraint requires of the reply's text, as lint's text and language rules read it."""
+
+    starts: tuple[str, ...] = ()
+    """Text the reply must start with."""
+    ends: tuple[str, ...] = ()
+    """Text the reply must end with."""
+    contains: tuple[str, ...] = ()
+    """Text the reply must contain."""
+    forbids: tuple[str, ...] = ()
+    """Keywords the reply must not contain."""
+    forbidden_chars: str = ""
+    """Characters the reply must not contain."""
+    quoted: bool = False
+    """The whole reply is wrapped in quote marks."""
+    language: str | None = None
+    """The language the reply must be written in."""
+
+
+@dataclass(frozen=True)
+class LintHints:
+    """What `ifbench lint` knows of a checker, declared with it at registration."""
+
+    cues: tuple[str, ...] = ()
+    """Words (English and Chinese) a prompt uses when it asks for this check, for a checker whose
+    parameters are not written out in the prompt; a cue starting with a letter must start a word."""
+    conflicts: tuple[Conflict, ...] = ()
+    distinct_by: str | None = None
+    """For a count checker: the parameter that tells two constraints of this id apart (`level`)."""
+    at_most: tuple[tuple[str, str], ...] = ()
+    """(other checker id, why): on one reply this count never exceeds the other checker's count."""
+    demands: Callable[[Any], Demands] | None = None
+    """Validated params -> what they require of the reply's text."""
+    requested: Callable[[Any, str], Iterable[str]] | None = None
+    """(validated params, prompt) -> why the prompt does not ask for this constraint, beyond what
+    the generic rule checks (numbers, keywords, phrases, markers written in the prompt)."""
+
+
+@dataclass(frozen=True)
 class Checker(Generic[P]):
     """A registered checker: its id, parameter model, function and documentation."""
 
@@ -124,7 +177,10 @@ class Checker(Generic[P]):
     description: str
     examples: tuple[Example, ...] = ()
     languages: frozenset[str] | None = None
-    """Prompt languages the checker applies to; None means any."""
+    """Prompt languages the checker applies to; None means any (task validation refuses others)."""
+    lint: LintHints = LintHints()
+    children: Callable[[P], Iterable[Mapping[str, Any]]] | None = None
+    """Validated params -> the constraints nested inside this one (`{"id": ..., **params}`)."""
 
     def __call__(self, response: str, params: P, context: Context) -> Verdict:
         return self.function(response, params, context)
@@ -133,6 +189,11 @@ class Checker(Generic[P]):
     def family(self) -> str:
         """`length` for `length.words`, `ifeval` for `ifeval:keywords:existence`."""
         return self.id.split(":", 1)[0] if ":" in self.id else self.id.split(".", 1)[0]
+
+    @property
+    def bounded(self) -> bool:
+        """Whether its parameters are count bounds (exact, min, max), which lint compares."""
+        return issubclass(self.params_model, CountParams)
 
     def params_schema(self) -> dict[str, Any]:
         return self.params_model.model_json_schema()

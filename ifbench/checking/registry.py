@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from importlib.metadata import entry_points
 from typing import Any
 
 from pydantic import ValidationError
 
-from ifbench.checking.base import Checker, CheckFunction, Example, P, Params
+from ifbench.checking.base import Checker, CheckFunction, Example, LintHints, P, Params
 from ifbench.errors import CheckerLoadError, ConstraintError, did_you_mean
 
 ENTRY_POINT_GROUP = "ifbench.checkers"
@@ -32,8 +32,14 @@ def checker(
     *,
     examples: Iterable[Example] = (),
     languages: Iterable[str] | None = None,
+    lint: LintHints | None = None,
+    children: Callable[[P], Iterable[Mapping[str, Any]]] | None = None,
 ) -> Callable[[CheckFunction[P]], CheckFunction[P]]:
-    """Register a checker function under `id`; its docstring's first line describes it."""
+    """Register a checker function under `id`; its docstring's first line describes it.
+
+    `languages` limits the task languages it applies to; `lint` is what `ifbench lint` knows of
+    it; `children` gives the constraints nested in its parameters (validated, linted, counted).
+    """
 
     def register(function: CheckFunction[P]) -> CheckFunction[P]:
         if id in _REGISTRY:
@@ -48,6 +54,8 @@ def checker(
             description=doc.splitlines()[0],
             examples=tuple(examples),
             languages=frozenset(languages) if languages is not None else None,
+            lint=lint or LintHints(),
+            children=children,
         )
         return function
 

@@ -125,3 +125,8 @@ def truncate(text: str, limit: int = 60) -> str:
     text = " ".join(text[: limit * 4].split())
     text = _UNPRINTABLE.sub("\ufffd", text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def fold(text: str) -> str:
+    """`text` compared loosely: NFKC (full-width digits become ASCII) and casefolded."""
+    return unicodedata.normalize("NFKC", text).casefold()

@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.table import Table
 
+from ifbench.checking.base import Checker
 from ifbench.checking.registry import all_checkers, get_checker
 from ifbench.cli.output import out
 
@@ -41,6 +42,8 @@ def cmd_checkers(args: argparse.Namespace) -> int:
     out.print(f"[bold]{spec.id}[/bold]: {spec.description}")
     if spec.languages is not None:
         out.print(f"Applies to tasks in: {', '.join(sorted(spec.languages))}")
+    for line in _lint_lines(spec):
+        out.print(line, markup=False)
     schema = spec.params_schema()
     required = set(schema.get("required", []))
     params = Table("parameter", "type", "default", "meaning", box=None)
@@ -56,6 +59,24 @@ def cmd_checkers(args: argparse.Namespace) -> int:
             out.print(f"  {mark}  {constraint}  on  {json.dumps(example.response, ensure_ascii=False)}",
                       markup=False)
     return 0
+
+
+def _lint_lines(spec: Checker[Any]) -> list[str]:
+    """What `ifbench lint` and validation know of the checker, as its registration declares."""
+    hints = spec.lint
+    lines = []
+    if hints.cues:
+        lines.append("Lint: a prompt asks for it with words like " + ", ".join(map(repr, hints.cues)))
+    for conflict in hints.conflicts:
+        lines.append(f"Lint [{conflict.rule}]: conflicts with {conflict.other}")
+    if spec.bounded:
+        apart = f" (told apart by '{hints.distinct_by}')" if hints.distinct_by else ""
+        lines.append(f"Lint [bounds-conflict]: count bounds compared with the turn's other {spec.id}{apart}")
+    for other, why in hints.at_most:
+        lines.append(f"Lint [bounds-conflict]: never counts more than {other} ({why})")
+    if spec.children is not None:
+        lines.append("Holds nested constraints: validated, linted and counted like top-level ones")
+    return lines
 
 
 def _type_name(field: dict[str, Any], schema: dict[str, Any]) -> str:

@@ -1,4 +1,5 @@
-"""`ifbench suite-card TASKS... [--write FILE]`: print or refresh the suites' coverage tables."""
+"""`ifbench suite-card TASKS... [--write FILE]`: print or refresh the suites' coverage tables,
+and report the registered native checkers the suites leave (almost) unused."""
 
 from __future__ import annotations
 
@@ -7,18 +8,25 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ifbench.checking.registry import all_checkers
 from ifbench.tasks.load import load_tasks
-from ifbench.tasks.suitecard import card, write_card
+from ifbench.tasks.suitecard import MIN_TASKS, card, coverage, write_card
 
 
 def cmd_suite_card(args: argparse.Namespace) -> int:
     """Print the suite card, or refresh it inside `--write FILE`."""
-    text = card(load_tasks(args.tasks))
+    tasks = load_tasks(args.tasks)
+    text = card(tasks)
     if args.write is None:
         sys.stdout.write(text)
-        return 0
-    changed = write_card(Path(args.write), text)
-    print(f"{'Updated' if changed else 'Already up to date:'} {args.write}")
+    else:
+        changed = write_card(Path(args.write), text)
+        print(f"{'Updated' if changed else 'Already up to date:'} {args.write}")
+    notes = coverage(tasks, all_checkers())
+    if notes:
+        print(f"Native checkers these suites use in fewer than {MIN_TASKS} tasks of a language:", file=sys.stderr)
+        for note in notes:
+            print(f"  {note}", file=sys.stderr)
     return 0
 
 

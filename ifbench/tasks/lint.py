@@ -2,9 +2,10 @@
 
 Each rule has a name (shown as `[rule]`); a task can silence one with the tag
 `lint-ignore:<rule>`. Rules look at one turn's constraints at a time, except
-`duplicate-prompt`, which compares every task loaded. Parameters are read as written in
-the task file, so linting needs no checker to run. The `unrequested` rule (does the prompt ask
-for what is checked?) lives in `ifbench.tasks.requested`.
+`duplicate-prompt`, which compares every task loaded. What a rule knows of a checker comes
+from its registration (`LintHints`: conflicts, count bounds, text demands, prompt cues; its
+`languages`), so a new checker is linted without editing this module. The `unrequested` rule
+(does the prompt ask for what is checked?) lives in `ifbench.tasks.requested`.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from typing import Any
 
 import regex
 
+from ifbench.checking.base import CountParams, Demands, LintHints
+from ifbench.checking.nested import Node, walk
 from ifbench.checking.text import count_keyword, has_cjk
+from ifbench.checking.text import fold as _fold
 from ifbench.tasks.load import load_tasks
 from ifbench.tasks.models import Constraint, Task
-from ifbench.tasks.requested import fold as _fold
 from ifbench.tasks.requested import unrequested
 
 RULES = {
@@ -34,15 +37,10 @@ RULES = {
     "no-constraints": "a turn without any constraint",
     "near-miss-target": "a near-miss names no constraint of its turn, or one used several times",
 }
-# Checkers with count bounds, and the parameter that tells two constraints of one id apart.
-BOUNDED = {
-    "length.words": None, "length.chars": "spaces", "length.sentences": None, "length.paragraphs": None,
-    "format.bullets": None, "format.numbered": None, "format.headings": "level",
-    "format.code_block": "language", "content.frequency": "keyword", "content.questions": None,
-}
-NOT_IN_JSON = ("format.table", "format.bullets", "format.numbered", "format.headings",
-               "format.postscript", "format.two_responses")
 QUOTES = ('"', "\u201c", "\u300c")
+CLOSING_QUOTES = ('"', "\u201d", "\u300d")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One lint finding on one task (and turn, for multi-turn tasks)."""
@@ -101,18 +99,19 @@ def _prompt_text(task: Task, turn: int) -> str:
 def _turn_problems(task: Task, constraints: list[Constraint], prompt: str, near_miss: Any) -> Iterator[tuple[str, str]]:
     if not constraints:
         yield "no-constraints", "no constraint checks the reply"
-    by_id: dict[str, list[dict[str, Any]]] = {}
-    for constraint in constraints:
-        by_id.setdefault(constraint.id, []).append(constraint.params)
-    if "content.lowercase" in by_id and "content.uppercase" in by_id:
-        yield "case-conflict", "content.lowercase and content.uppercase cannot both hold for a reply with letters"
-    yield from _bounds_conflicts(constraints)
-    if "format.json" in by_id:
-        for other in NOT_IN_JSON:
-            if other in by_id:
-                yield "format-conflict", f"format.json requires the whole reply to be JSON, which cannot hold {other}"
-    yield from _text_conflicts(by_id)
-    yield from _language_conflicts(task, by_id)
+    top = [next(walk(constraint.id, constraint.params)) for constraint in constraints]
+    ids = {node.id for node in top}
+    reported: set[tuple[str, str]] = set()
+    for node in top:
+        for conflict in node.checker.lint.conflicts if node.checker is not None else ():
+            if conflict.other in ids and (node.id, conflict.other) not in reported:
+                reported.add((node.id, conflict.other))
+                yield conflict.rule, conflict.why
+    yield from _bounds_conflicts(top)
+    demands = [node.checker.lint.demands(node.parsed) for node in top
+               if node.checker is not None and node.checker.lint.demands is not None and node.parsed is not None]
+    yield from _text_conflicts(demands)
+    yield from _language_conflicts(task, top, demands)
     for constraint in constraints:
         yield from (("unrequested", message) for message in unrequested(constraint.id, constraint.params, prompt))
     if near_miss is not None:
@@ -122,59 +121,59 @@ def _turn_problems(task: Task, constraints: list[Constraint], prompt: str, near_
             yield "near-miss-target", f"near_miss.fails '{near_miss.fails}' {state} of this turn; it must name exactly one"
 
 
-def _bounds_conflicts(constraints: list[Constraint]) -> Iterator[tuple[str, str]]:
-    groups: dict[tuple[str, Any], list[dict[str, Any]]] = {}
-    for constraint in constraints:
-        if constraint.id in BOUNDED:
-            key_param = BOUNDED[constraint.id]
-            key = constraint.params.get(key_param) if key_param else None
-            groups.setdefault((constraint.id, _fold(key) if isinstance(key, str) else key), []).append(constraint.params)
+def _bounds_conflicts(nodes: list[Node]) -> Iterator[tuple[str, str]]:
+    """Count bounds of one checker (told apart by its `distinct_by` parameter) no reply can meet."""
+    groups: dict[tuple[str, Any], list[CountParams]] = {}
+    hints: dict[str, LintHints] = {}
+    for node in nodes:
+        if node.checker is None or not node.checker.bounded or node.parsed is None:
+            continue
+        hints[node.id] = node.checker.lint
+        key_param = node.checker.lint.distinct_by
+        key = node.params.get(key_param) if key_param else None
+        groups.setdefault((node.id, _fold(key) if isinstance(key, str) else key), []).append(node.parsed)
     bounds = {}
     for (cid, key), members in groups.items():
-        exacts = {p["exact"] for p in members if p.get("exact") is not None}
-        low = max([p["min"] for p in members if p.get("min") is not None] + list(exacts), default=0)
-        high = min([p["max"] for p in members if p.get("max") is not None] + list(exacts), default=None)
-        label = cid + (f" ({BOUNDED[cid]} {key!r})" if key is not None else "")
+        exacts = {p.exact for p in members if p.exact is not None}
+        low = max([p.min for p in members if p.min is not None] + list(exacts), default=0)
+        high = min([p.max for p in members if p.max is not None] + list(exacts), default=None)
+        label = cid + (f" ({hints[cid].distinct_by} {key!r})" if key is not None else "")
         if len(exacts) > 1:
             yield "bounds-conflict", f"{label}: different exact counts {sorted(exacts)}"
         elif high is not None and low > high:
             yield "bounds-conflict", f"{label}: at least {low} required but at most {high} allowed"
         bounds[cid] = (low, high)
-    pairs = [("length.words", "length.chars", "a word is at least one character"),
-             ("content.questions", "length.sentences", "a question is a sentence")]
-    for more, fewer, why in pairs:
-        if more in bounds and fewer in bounds and bounds[fewer][1] is not None and bounds[more][0] > bounds[fewer][1]:
-            yield "bounds-conflict", f"{more} needs at least {bounds[more][0]} but {fewer} allows at most {bounds[fewer][1]} ({why})"
+    for more, (low, _) in bounds.items():
+        for fewer, why in hints[more].at_most:
+            high = bounds.get(fewer, (0, None))[1]
+            if high is not None and low > high:
+                yield "bounds-conflict", f"{more} needs at least {low} but {fewer} allows at most {high} ({why})"
 
 
-def _text_conflicts(by_id: dict[str, list[dict[str, Any]]]) -> Iterator[tuple[str, str]]:
-    starts = [(p["phrase"], "content.start") for p in by_id.get("content.start", [])]
-    starts += [(p["text"], "content.repeat_prompt") for p in by_id.get("content.repeat_prompt", []) if p.get("text")]
-    ends = [(p["phrase"], "content.end") for p in by_id.get("content.end", [])]
-    required = [(k, "content.include") for p in by_id.get("content.include", []) for k in p.get("keywords", [])]
-    required += [(p["keyword"], "content.frequency") for p in by_id.get("content.frequency", [])
-                 if (p.get("min") or p.get("exact") or 0) > 0]
-    required += starts + ends
-    for params in by_id.get("content.exclude", []):
-        for keyword in params.get("keywords", []):
-            for text, source in required:
-                if count_keyword(text, keyword):
-                    yield "text-conflict", f"content.exclude forbids {keyword!r}, but {source} requires {text!r}"
-    for params in by_id.get("content.no_commas", []):
-        commas = ",，、" if params.get("fullwidth", True) else ","
-        for text, source in required:
-            if any(comma in text for comma in commas):
-                yield "text-conflict", f"content.no_commas forbids commas, but {source} requires {text!r}"
+def _text_conflicts(demands: list[Demands]) -> Iterator[tuple[str, str]]:
+    """Required text that other constraints forbid, or that cannot share the reply's start or end."""
+    starts = [text for d in demands for text in d.starts]
+    ends = [text for d in demands for text in d.ends]
+    required = [text for d in demands for text in d.contains] + starts + ends
+    for keyword in (k for d in demands for k in d.forbids):
+        for text in required:
+            if count_keyword(text, keyword):
+                yield "text-conflict", f"{keyword!r} is forbidden, but {text!r} is required"
+    for chars in (d.forbidden_chars for d in demands if d.forbidden_chars):
+        for text in required:
+            if any(char in text for char in chars):
+                yield "text-conflict", f"{' '.join(chars)} are forbidden, but {text!r} is required"
+    quoted = any(d.quoted for d in demands)
     for edge, items in (("start", starts), ("end", ends)):
-        folded = [(" ".join(_fold(text).split()), source) for text, source in items]
-        for i, (a, source_a) in enumerate(folded):
-            for b, source_b in folded[i + 1:]:
+        folded = [" ".join(_fold(text).split()) for text in items]
+        for i, a in enumerate(folded):
+            for b in folded[i + 1:]:
                 if not (a.startswith(b) or b.startswith(a) if edge == "start" else a.endswith(b) or b.endswith(a)):
-                    yield "text-conflict", f"the reply cannot {edge} with both {a!r} ({source_a}) and {b!r} ({source_b})"
-        if "format.quoted" in by_id:
-            for text, source in folded:
-                if not (text.startswith(QUOTES) if edge == "start" else text.endswith(('"', "\u201d", "\u300d"))):
-                    yield "text-conflict", f"format.quoted needs a quote mark at the {edge}, but {source} requires {text!r}"
+                    yield "text-conflict", f"the reply cannot {edge} with both {a!r} and {b!r}"
+        if quoted:
+            for text in folded:
+                if not (text.startswith(QUOTES) if edge == "start" else text.endswith(CLOSING_QUOTES)):
+                    yield "text-conflict", f"the reply is to be quoted, so it cannot {edge} with {text!r}"
 
 
 def _english_only(keyword: str) -> bool:
@@ -185,20 +184,21 @@ def _english_only(keyword: str) -> bool:
     return len(keyword.split()) > 1 or letters == letters.lower()
 
 
-def _language_conflicts(task: Task, by_id: dict[str, list[dict[str, Any]]]) -> Iterator[tuple[str, str]]:
-    langs = {p.get("lang") for p in by_id.get("language.response", [])}
-    required = [k for p in by_id.get("content.include", []) for k in p.get("keywords", [])]
-    required += [p["phrase"] for cid in ("content.start", "content.end") for p in by_id.get(cid, [])]
-    for keyword in required:
+def _language_conflicts(task: Task, nodes: list[Node], demands: list[Demands]) -> Iterator[tuple[str, str]]:
+    langs = {d.language for d in demands if d.language is not None}
+    for keyword in [text for d in demands for text in (*d.contains, *d.starts, *d.ends)]:
         if "zh" in langs and _english_only(keyword):
             yield "language-keyword", f"a Chinese reply is required, but {keyword!r} is English-only text"
         if "en" in langs and has_cjk(keyword):
             yield "language-keyword", f"an English reply is required, but {keyword!r} is Chinese/Japanese text"
-    if "role.reading_level" in by_id:
-        others = sorted(lang for lang in langs if lang != "en")
-        if task.language != "en" or others:
-            language = others[0] if others else task.language
-            yield "reading-level-language", f"role.reading_level measures English only, but the reply is to be in '{language}'"
+    for node in nodes:
+        allowed = node.checker.languages if node.checker is not None else None
+        if allowed is None:
+            continue
+        others = sorted(lang for lang in langs | {task.language} if lang not in allowed)
+        if others:
+            yield ("reading-level-language", f"{node.id} measures {', '.join(sorted(allowed))} text only, "
+                   f"but the reply is to be in '{others[0]}'")
 
 
 def _task_lines(path: Path) -> dict[str, int]:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ifbench.checking.nested import walk
 from ifbench.errors import ConstraintError, TaskFileError
 from ifbench.tasks.models import Task
 
@@ -196,16 +197,18 @@ def _validate(path: Path, entry: _Entry) -> tuple[Task | None, list[str]]:
             key = (turn_index if task.turns is not None else None, index)
             line = entry.constraint_lines.get(key, entry.line)
             try:
-                bound = constraint.bind()
+                constraint.bind()
             except ConstraintError as error:
                 problems.append(f"{path}:{line}: task '{task.id}': {error}")
                 continue
-            languages = bound.checker.languages
-            if languages is not None and task.language not in languages:
-                problems.append(
-                    f"{path}:{line}: task '{task.id}': {bound.id} applies only to "
-                    f"{', '.join(sorted(languages))} tasks; this task's language is '{task.language}'"
-                )
+            for node in walk(constraint.id, constraint.params):  # nested ones too
+                languages = node.checker.languages if node.checker is not None else None
+                if languages is not None and task.language not in languages:
+                    inside = "".join(f" (inside {outer})" for outer in reversed(node.inside))
+                    problems.append(
+                        f"{path}:{line}: task '{task.id}': {node.id}{inside} applies only to "
+                        f"{', '.join(sorted(languages))} tasks; this task's language is '{task.language}'"
+                    )
     return (None if problems else task), problems
 
 

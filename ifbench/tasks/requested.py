@@ -4,7 +4,9 @@ A constraint's key parameters must appear in the prompt the model sees (system m
 earlier turns included): numbers as digits, English words (`three`, `a hundred`,
 `twenty-one`) or Chinese numerals (`三`, `两`, `一百`); keywords, phrases, markers, table
 headers and required JSON fields as text; the response language by name. A checker with no
-such parameter needs a cue word (`lowercase`, `JSON`, `逗号`, ...).
+such parameter needs one of the cue words its registration declares (`lowercase`, `JSON`,
+`逗号`, ...); a checker's own `requested` hook adds what only it knows (step markers, schema
+fields, language names).
 """
 
 from __future__ import annotations
@@ -15,52 +17,26 @@ from typing import Any
 
 import regex
 
-from ifbench.checking.text import has_cjk
+from ifbench.checking.nested import Node, walk
+from ifbench.checking.text import fold
 
-# What a prompt says when it asks for a checker with no key parameter (or one not written out).
-CUES: dict[str, tuple[str, ...]] = {
-    "format.json": ("json",),
-    "format.table": ("table", "表"),
-    "format.bullets": ("bullet", "list", "列表", "列出", "清单", "要点", "项目符号", "分点", "- ", "“-”", "•"),
-    "format.numbered": ("number", "list", "step", "编号", "序号", "列出", "列表", "步骤", "1."),
-    "format.headings": ("heading", "header", "section", "标题", "#"),
-    "format.code_block": ("code", "代码", "```"),
-    "format.title": ("<<",),
-    "format.highlights": ("highlight", "bold", "emphas", "*", "加粗", "突出", "强调", "高亮"),
-    "format.placeholders": ("placeholder", "[", "【", "占位"),
-    "format.quoted": ("quot", "\"", "\u201c", "\u300c", "引号"),
-    "content.lowercase": ("lowercase", "lower case", "lower-case", "小写"),
-    "content.uppercase": ("uppercase", "upper case", "capital", "all caps", "大写"),
-    "content.no_commas": ("comma", "逗号"),
-    "content.questions": ("question", "?", "？", "problem", "quiz", "ask", "问", "题"),
-    "content.repeat_prompt": ("repeat", "重复", "复述"),
-    "role.no_ai_disclaimer": ("character", "role", "persona", "pretend", "you are", "you're", "act as", "as a ",
-                              "as an ", "imagine you", "voice", " ai", "assistant", "human",
-                              "扮演", "角色", "身份", "你是", "作为", "口吻", "人工智能"),
-    "role.reading_level": ("grade", "year-old", "year old", "child", "kid", "simple", "plain", "beginner",
-                           "student", "school", "teen", "easy", "layperson", "年级", "孩子", "小学", "初中"),
-}
-LANGUAGE_NAMES = {
-    "en": ("english", "英文", "英语"), "zh": ("chinese", "mandarin", "中文", "汉语", "普通话", "现代汉语"),
-    "fr": ("french", "法语", "法文"), "de": ("german", "德语", "德文"), "es": ("spanish", "西班牙语"),
-    "ja": ("japanese", "日语", "日文"), "ko": ("korean", "韩语", "韩文"), "ru": ("russian", "俄语"),
-    "it": ("italian", "意大利语"), "pt": ("portuguese", "葡萄牙语"), "ar": ("arabic", "阿拉伯语"),
-}
+# Parameters read the same way for every checker: counts the prompt must state, texts it must quote.
+COUNT_PARAMS = ("exact", "min", "max", "rows", "min_rows", "max_rows", "columns", "min_count")
+TEXT_PARAMS = ("keyword", "phrase", "text", "marker", "separator", "language")
 NEGATIONS = ("no ", "not", "n't", "never", "without", "zero", "none", "drop", "remove", "不", "没", "无", "零", "别", "去掉")
 
 
-
-
-def fold(text: str) -> str:
-    """`text` compared loosely: NFKC (full-width digits become ASCII) and casefolded."""
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
 def unrequested(cid: str, params: dict[str, Any], prompt: str) -> Iterator[str]:
-    """Why `prompt` does not ask for the constraint `{id: cid, **params}` (nothing if it does)."""
+    """Why `prompt` does not ask for the constraint `{id: cid, **params}` or those nested in it."""
+    for node in walk(cid, params):
+        yield from _unrequested(node, prompt)
+
+
+def _unrequested(node: Node, prompt: str) -> Iterator[str]:
+    cid, params = node.id, node.params
     folded = fold(prompt)
     numbers = prompt_numbers(prompt)
-    for name in ("exact", "min", "max", "rows", "min_rows", "max_rows", "columns", "min_count"):
+    for name in COUNT_PARAMS:
         value = params.get(name)
         if not isinstance(value, int) or isinstance(value, bool) or value in numbers:
             continue
@@ -68,36 +44,18 @@ def unrequested(cid: str, params: dict[str, Any], prompt: str) -> Iterator[str]:
             continue
         yield f"{cid}: {name} {value} does not appear in the prompt (as digits or in words)"
     texts: list[tuple[str, str]] = [(f"keyword {k!r}", k) for k in params.get("keywords", [])]
-    texts += [(f"{name} {params[name]!r}", params[name]) for name in ("keyword", "phrase", "text", "marker",
-              "separator", "language") if isinstance(params.get(name), str)]
+    texts += [(f"{name} {params[name]!r}", params[name]) for name in TEXT_PARAMS if isinstance(params.get(name), str)]
     texts += [(f"header {h!r}", h) for h in params.get("headers", [])]
-    if cid == "format.json" and isinstance(params.get("schema"), dict):
-        texts += [(f"JSON field {name!r}", name) for name in sorted(_required_fields(params["schema"]))]
     for what, text in texts:
         if fold(text).strip() not in folded:
             yield f"{cid}: {what} does not appear in the prompt"
-    if cid == "format.postscript" and "marker" not in params and "p.s." not in folded:
-        yield "format.postscript: the prompt never asks for a 'P.S.'"
-    if cid == "format.two_responses" and "separator" not in params and "******" not in folded:
-        yield "format.two_responses: the separator '******' does not appear in the prompt"
-    if cid == "language.response":
-        names = LANGUAGE_NAMES.get(str(params.get("lang")), ())
-        if not any(name in folded for name in names):
-            yield f"language.response: the prompt never names the language {params.get('lang')!r}"
-    if cid in CUES and not texts and not any(_has_cue(folded, cue) for cue in CUES[cid]):
-        yield f"{cid}: the prompt never asks for it (no word like {', '.join(map(repr, CUES[cid][:3]))})"
-    if cid == "steps.ordered":
-        steps = [step for step in params.get("steps", []) if isinstance(step, dict)]
-        # One-letter markers spell a word the prompt names (an acrostic: ^H ^O ^P ^E for "HOPE").
-        letters = "".join(_literal(str(step.get("marker", ""))) for step in steps)
-        acrostic = len(letters) == len(steps) > 1 and fold(letters) in fold(prompt)
-        for step in steps:
-            if not acrostic:
-                yield from _unrequested_marker(str(step.get("marker", "")), prompt)
-            for inner in step.get("constraints", []):
-                if isinstance(inner, dict):
-                    rest = {k: v for k, v in inner.items() if k != "id"}
-                    yield from unrequested(str(inner.get("id")), rest, prompt)
+    hints = node.checker.lint if node.checker is not None else None
+    if hints is None:
+        return
+    if hints.cues and not texts and not any(_has_cue(folded, cue) for cue in hints.cues):
+        yield f"{cid}: the prompt never asks for it (no word like {', '.join(map(repr, hints.cues[:3]))})"
+    if hints.requested is not None and node.parsed is not None:
+        yield from (f"{cid}: {why}" for why in hints.requested(node.parsed, prompt))
 
 
 def _has_cue(folded: str, cue: str) -> bool:
@@ -105,33 +63,6 @@ def _has_cue(folded: str, cue: str) -> bool:
     if cue[:1].isascii() and cue[:1].isalpha():
         return regex.search(rf"(?<![a-z]){regex.escape(cue)}", folded) is not None
     return cue in folded
-
-
-def _unrequested_marker(marker: str, prompt: str) -> Iterator[str]:
-    """A step marker is requested if it matches the prompt or one of its words appears there."""
-    try:
-        if regex.search(marker, prompt, regex.IGNORECASE, timeout=0.5):
-            return
-    except (regex.error, TimeoutError):
-        pass
-    words = [w for w in _literal(marker).split() if len(w) > 1 or has_cjk(w)]
-    if not any(fold(word) in fold(prompt) for word in words):
-        yield f"steps.ordered: marker {marker!r} matches nothing the prompt mentions"
-
-
-def _literal(marker: str) -> str:
-    """The letters and digits a marker spells, regex syntax (`(?m)`, `\\s`, `^`, `|`) removed."""
-    return " ".join(regex.findall(r"[\p{L}\p{N}]+", regex.sub(r"\(\?[a-zA-Z]+\)|\\[a-zA-Z]", " ", marker)))
-
-
-def _required_fields(schema: Any) -> set[str]:
-    """Every property name a JSON Schema lists as required, at any depth."""
-    if isinstance(schema, list):
-        return set().union(*map(_required_fields, schema)) if schema else set()
-    if not isinstance(schema, dict):
-        return set()
-    names = {name for name in schema.get("required", []) if isinstance(name, str)}
-    return names.union(*(_required_fields(value) for value in schema.values()))
 
 
 EN_NUMBERS = dict(zip(
