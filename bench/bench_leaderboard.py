@@ -25,6 +25,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from ifbench.records import RESULTS_FILE, RUN_FILE
+
 CHECKERS = ["length.words", "format.bullets", "content.include", "language.response",
             "role.no_ai_disclaimer", "ifeval:keywords:existence", "steps.ordered", "format.json"]
 
@@ -38,11 +40,11 @@ def generate(root: Path, rows: int, *, models: int = 10, suites: int = 4, sample
         run = root / f"model-{m:02d}"
         run.mkdir(parents=True)
         skill = 0.5 + 0.04 * m
-        (run / "run.json").write_text(json.dumps({
+        (run / RUN_FILE).write_text(json.dumps({
             "ifbench_version": "0.1.0", "started_at": "2026-05-01T00:00:00Z",
             "settings": {"temperature": 0.7, "top_p": 1.0, "max_tokens": 1024, "seed": 0,
                          "samples": samples, "mode": "chat"}}))
-        with (run / "results.jsonl").open("w", encoding="utf-8") as out:
+        with (run / RESULTS_FILE).open("w", encoding="utf-8") as out:
             for s in range(suites):
                 suite, sha = f"suite-{s}", f"{s:064x}"
                 for t in range(tasks):

@@ -17,7 +17,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -32,6 +32,7 @@ RUN_FILE = "run.json"
 RESPONSE_VERSION = 1
 RESULT_VERSION = 1
 RUN_VERSION = 1
+M = TypeVar("M", bound=BaseModel)
 
 
 def check_version(kind: str, version: Any, known: int) -> int:
@@ -248,6 +249,14 @@ def repair_tail(path: Path) -> None:
             file.truncate(tail_start)
 
 
+def validated(model: type[M], data: dict[str, Any], where: str) -> M:
+    """`data` as a `model` record; ResponsesError `where: problem` if it is not one."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ResponsesError(f"{where}: {_first_problem(error)}") from None
+
+
 def _first_problem(error: ValidationError) -> str:
     item = error.errors()[0]
     where = ".".join(str(part) for part in item["loc"])
@@ -265,10 +274,7 @@ def read_manifest(path: Path) -> RunManifest | None:
         raise ResponsesError(f"{path}: cannot read: {problem}") from None
     if not isinstance(data, dict):
         raise ResponsesError(f"{path}: not a JSON object")
-    try:
-        return RunManifest.model_validate(data)
-    except ValidationError as problem:
-        raise ResponsesError(f"{path}: {_first_problem(problem)}") from None
+    return validated(RunManifest, data, str(path))
 
 
 def read_responses(path: Path, tasks: list[Task], model: str | None = None) -> list[ResponseRecord]:
@@ -285,10 +291,7 @@ def read_responses(path: Path, tasks: list[Task], model: str | None = None) -> l
     records: list[ResponseRecord] = []
     for number, data in read_jsonl(path):
         if "task_id" in data:
-            try:
-                record = ResponseRecord.model_validate(data)
-            except ValidationError as error:
-                raise ResponsesError(f"{path}:{number}: {_first_problem(error)}") from None
+            record = validated(ResponseRecord, data, f"{path}:{number}")
             if model is None or record.model == model:
                 records.append(record)
         elif {"prompt", "response"} <= data.keys():

@@ -14,8 +14,6 @@ import time
 from pathlib import Path
 from typing import IO
 
-from pydantic import ValidationError
-
 from ifbench.errors import ResponsesError
 from ifbench.records import (
     RESPONSES_FILE,
@@ -25,6 +23,7 @@ from ifbench.records import (
     read_jsonl,
     read_manifest,
     repair_tail,
+    validated,
     write_jsonl,
 )
 from ifbench.run.backends import GenerationSettings
@@ -62,10 +61,7 @@ class Journal:
                 key = (data.get("model"), data.get("settings_hash"))
                 others[key] = others.get(key, 0) + 1
                 continue
-            try:
-                record = ResponseRecord.model_validate(data)
-            except ValidationError as error:
-                raise ResponsesError(f"{self.path}:{number}: {error.errors()[0]['msg']}") from None
+            record = validated(ResponseRecord, data, f"{self.path}:{number}")
             self.records[key_of(record)] = record
         if others:
             (model, digest), n = next(iter(others.items()))

@@ -115,12 +115,13 @@ def run(tasks: list[Task], backend: Backend, config: RunConfig) -> RunOutcome:
 
 
 class Runner:
+    """One run: workers play the (task, sample) conversations concurrently; the journal keeps the replies."""
+
     def __init__(self, tasks: list[Task], backend: Backend, config: RunConfig):
         if config.samples < 1:
             raise IfbenchError("--samples must be at least 1")
         self.tasks, self.backend, self.config = tasks, backend, config
         self.settings = config.settings
-        self.digest = config.settings.digest()
         self.journal = Journal(config.out, backend.label, config.settings)
         self.paths = {"responses": self.journal.path, "results": config.out / RESULTS_FILE,
                       "run": config.out / RUN_FILE}
@@ -197,7 +198,7 @@ class Runner:
         request = Request(messages=tuple(messages), settings=self.settings, seed=seed)
         call = await self._policy.call(self.backend, request, on_retry=self._on_retry)
         reply = call.reply
-        extra: dict[str, Any] = {"settings_hash": self.digest, "input_sha": digest,
+        extra: dict[str, Any] = {"settings_hash": self.journal.digest, "input_sha": digest,
                                  "attempts": call.attempts, "seed": seed}
         if reply is not None and reply.reasoning:
             extra["reasoning_content"] = reply.reasoning
@@ -253,7 +254,7 @@ class Runner:
             scoring=None if summary is None else provenance(self.paths["responses"]),
             # below: facts for people reading run.json, kept as extra fields
             backend=self.backend.describe(),
-            settings_hash=self.digest,
+            settings_hash=self.journal.digest,
             samples=self.config.samples,
             keep_reasoning=self.config.keep_reasoning,
             concurrency=self.config.concurrency or self.backend.default_concurrency,

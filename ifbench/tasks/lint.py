@@ -25,13 +25,15 @@ from ifbench.tasks.load import load_tasks
 from ifbench.tasks.models import Constraint, Task
 from ifbench.tasks.requested import unrequested
 
+# Rule names are what `lint-ignore:<rule>` tags name; which checkers a rule concerns is declared
+# by the checkers (LintHints), the examples here are for the reader.
 RULES = {
-    "case-conflict": "content.lowercase together with content.uppercase",
+    "case-conflict": "letter-case constraints that cannot both hold (content.lowercase with content.uppercase)",
     "bounds-conflict": "count bounds that no response can meet together (max below min, exact outside another bound)",
     "format-conflict": "format.json together with a markdown structure a JSON document cannot hold (table, lists, headings, ...)",
     "text-conflict": "required text that another constraint forbids or that cannot share the response's start/end",
     "language-keyword": "a required keyword that cannot occur in the required response language",
-    "reading-level-language": "role.reading_level on a task or response that is not English",
+    "reading-level-language": "a checker bound to some languages (role.reading_level: English) on a task or reply in another",
     "duplicate-prompt": "the same prompt appears in more than one task",
     "unrequested": "a constraint whose key parameters (numbers, keywords, markers) the prompt never mentions",
     "no-constraints": "a turn without any constraint",
