@@ -2,8 +2,8 @@
 
     Backend (protocol)             generate(Request) -> Reply, async; label; describe()
     ├── OpenAIBackend              openai:MODEL@URL[,URL...]  HTTP, any OpenAI-compatible server
+    ├── LlamaCppBackend            llamacpp:PATH (and the embedded default model), in a child process
     └── BatchedBackend             a synchronous generate_batch() run in a worker thread
-        ├── LlamaCppBackend        llamacpp:PATH (and the embedded default model)
         ├── HFBackend              hf:PATH_OR_NAME
         └── VLLMBackend            vllm:PATH_OR_NAME
 
@@ -92,6 +92,10 @@ class RequestFailed(Exception):
     """A request that failed for good (bad request, malformed answer, ...)."""
 
 
+class EngineDied(BackendError):
+    """An in-process engine's process died: the run stops (no retry, no per-task error)."""
+
+
 class Backend(Protocol):
     label: str
     """The model name written to every record, without secrets."""
@@ -150,6 +154,8 @@ class RetryPolicy:
                 await asyncio.sleep(self.wait(attempts, failure.retry_after))
             except RequestFailed as failure:
                 return Call(None, str(failure), attempts, time.perf_counter() - started)
+            except EngineDied:
+                raise
             except Exception as failure:  # a backend bug must not stop the run: record it
                 error = f"{type(failure).__name__}: {failure}"
                 return Call(None, error, attempts, time.perf_counter() - started)
@@ -316,6 +322,7 @@ __all__ = [
     "Backend",
     "BatchedBackend",
     "Call",
+    "EngineDied",
     "GenerationSettings",
     "Reply",
     "Request",
