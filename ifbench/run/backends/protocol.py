@@ -2,13 +2,13 @@
 
     Backend (protocol)             generate(Request) -> Reply, async; label; describe()
     ├── OpenAIBackend              openai:MODEL@URL[,URL...]  HTTP, any OpenAI-compatible server
+    ├── LlamaCppBackend            llamacpp:PATH (and the embedded default model), in a child process
     └── BatchedBackend             a synchronous generate_batch() run in a worker thread
-        ├── LlamaCppBackend        llamacpp:PATH (and the embedded default model)
         ├── HFBackend              hf:PATH_OR_NAME
         └── VLLMBackend            vllm:PATH_OR_NAME
 
 A backend raises TransientError for failures worth retrying (429, 5xx, dropped connections,
-timeouts) and RequestFailed for the others; RetryPolicy (retry.py), the same for every backend,
+timeouts) and RequestFailed for the others (EngineDied, when an engine's process dies, stops the run); RetryPolicy (retry.py), the same for every backend,
 decides when to try again.
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ifbench.errors import BackendError
 from ifbench.run.backends.settings import GenerationSettings
 
 
@@ -55,6 +56,10 @@ class TransientError(Exception):
 
 class RequestFailed(Exception):
     """A request that failed for good (bad request, malformed answer, ...)."""
+
+
+class EngineDied(BackendError):
+    """An engine's own process died: the run stops (no retry, no per-task error)."""
 
 
 class Backend(Protocol):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ifbench.run.backends.protocol import (
+    EngineDied,
     Backend,
     Reply,
     Request,
@@ -61,6 +62,8 @@ class RetryPolicy:
                 await asyncio.sleep(self.wait(attempts, failure.retry_after))
             except RequestFailed as failure:
                 return Call(None, str(failure), attempts, time.perf_counter() - started)
+            except EngineDied:
+                raise
             except Exception as failure:  # a backend bug must not stop the run: record it
                 error = f"{type(failure).__name__}: {failure}"
                 return Call(None, error, attempts, time.perf_counter() - started)
