@@ -92,7 +92,7 @@ def test_default_model_run_killed_with_sigkill_resumes_without_loss_or_duplicate
     n = 6
     out = tmp_path / "out"
     command = [ifbench_script, "run", str(task_file(tmp_path, n)), "--out", str(out),
-               "--max-tokens", "16", "--no-progress"]
+               "--max-tokens", "16", "--no-progress", "--engine-arg", "n_parallel=1"]  # one at a time
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     responses = out / "responses.jsonl"
     deadline = time.monotonic() + 120

@@ -7,9 +7,7 @@ imports other things); only the file is used.
 The engine (`llamacpp_engine.py`) runs in a child process rather than in ifbench's own: native
 code can die (a CPU-specific kernel, an abort, the out-of-memory killer), and then only the
 child dies. The run stops with an error that names the backend, the signal and what to try;
-the responses already written stay, and the same command resumes. The child also gets its
-own OpenMP setting (threads sleep at barriers instead of spinning, so a busy machine slows
-the engine down instead of stalling it).
+the responses already written stay, and the same command resumes.
 """
 
 from __future__ import annotations
@@ -142,11 +140,9 @@ class _EngineProcess:
     """The child process and its pipes: requests written as JSON lines, replies read in a thread."""
 
     def __init__(self, config: dict[str, Any]):
-        env = dict(os.environ)
-        env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         self._process = subprocess.Popen(
             [sys.executable, "-m", "ifbench.run.backends.llamacpp_engine", json.dumps(config)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
         self._stderr: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL_LINES)
         self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True)

@@ -28,6 +28,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,7 @@ class EngineConfig:
     n_batch: int = 512
     """Most tokens in one decode step (long prompts are fed in chunks)."""
     n_threads: int = 2
+    """The most threads; fewer while other processes keep cores busy (see ThreadGovernor)."""
     use_extra_bufts: bool = False
     """llama.cpp's extra weight buffer types (AMX, repacking); off: their kernels crash on some CPUs."""
 
@@ -233,6 +235,48 @@ class Engine:
         return None
 
 
+class ThreadGovernor:
+    """Decode with as many threads as there are cores other processes leave free.
+
+    llama.cpp's threads meet at a barrier many times per token, so one thread that the
+    scheduler puts aside stalls all of them: on a busy machine fewer threads go faster.
+    Once a second, the CPU time the whole machine used (/proc/stat) minus our own tells how
+    many cores the others take.
+    """
+
+    INTERVAL_S = 1.0
+
+    def __init__(self, ctx: Any, most: int):
+        self.ctx, self.most, self.threads = ctx, most, most
+        self._last = self._sample()
+        self.changes = 0
+
+    @staticmethod
+    def _sample() -> tuple[float, float, float] | None:
+        try:
+            with open("/proc/stat", "rb") as stat:
+                fields = [int(x) for x in stat.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None  # not Linux: keep the thread count
+        busy = (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+        own = sum(os.times()[:2])
+        return time.monotonic(), busy, own
+
+    def adjust(self) -> None:
+        if self._last is None or self.most == 1:
+            return
+        now = self._sample()
+        if now is None or now[0] - self._last[0] < self.INTERVAL_S:
+            return
+        (t0, busy0, own0), (t1, busy1, own1) = self._last, now
+        self._last = now
+        others = max(0.0, (busy1 - busy0) - (own1 - own0)) / (t1 - t0)
+        threads = max(1, min(self.most, round(os.cpu_count() - others)))
+        if threads != self.threads:
+            self.threads, self.changes = threads, self.changes + 1
+            llama_cpp.llama_set_n_threads(self.ctx, threads, threads)
+
+
 def _sampler(request: dict[str, Any]) -> Any:
     """A llama.cpp sampler chain: greedy at temperature 0, else top-k/top-p/min-p/temperature."""
     chain = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
@@ -271,6 +315,7 @@ def serve(config: EngineConfig, replies: Any) -> None:
     _send(replies, {"ready": engine.facts()})
     inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
     threading.Thread(target=_read_requests, args=(inbox,), daemon=True).start()
+    governor = ThreadGovernor(engine.ctx, config.n_threads)
     active: list[Sequence] = []
     while True:
         while engine.free_slots:  # admit new requests; wait only when idle
@@ -286,6 +331,7 @@ def serve(config: EngineConfig, replies: Any) -> None:
             else:
                 _send(replies, started)
         if active:
+            governor.adjust()
             for reply in engine.step(active):
                 _send(replies, reply)
 
