@@ -11,6 +11,7 @@ import importlib.util
 import json
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -203,3 +204,23 @@ def test_an_engine_that_dies_stops_the_run_with_the_signal_and_the_rerun_resumes
     outcome = run(tasks, parse_model_spec(f"llamacpp:{smollm2.model_path}"), config)
     assert outcome.stats.resumed == len(kept) and outcome.stats.sent == len(tasks) - len(kept)
     assert outcome.summary.errors == 0
+
+
+def test_the_engine_decodes_with_fewer_threads_while_other_processes_take_the_cores(monkeypatch):
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed")
+    from ifbench.run.backends import llamacpp_engine
+
+    calls = []
+    monkeypatch.setattr(llamacpp_engine.llama_cpp, "llama_set_n_threads",
+                        lambda ctx, n, n_batch: calls.append((n, n_batch)))
+    monkeypatch.setattr(llamacpp_engine.ThreadGovernor, "INTERVAL_S", 0.5)
+    governor = llamacpp_engine.ThreadGovernor(ctx=None, most=2)
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count())]
+    try:
+        time.sleep(1.0)
+        governor.adjust()
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+    assert governor.threads == 1 and calls == [(1, 1)]
