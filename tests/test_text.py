@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from ifbench.checking.loose import loose_variants
@@ -78,6 +80,20 @@ def test_sentences(text, expected):
 )
 def test_paragraphs(text, expected):
     assert len(paragraphs(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("- " * 1_000_000, 0),  # one thematic break, 2 MB wide
+        ("- " * 1_000_000 + "x", 1),  # nearly one: a list item of dashes
+        ("* " * 1_000_000 + "完", 1),
+    ],
+)
+def test_a_long_line_of_dashes_is_counted_in_linear_time(line, expected):
+    start = time.monotonic()
+    assert len(paragraphs(line)) == expected
+    assert time.monotonic() - start < 10  # quadratic backtracking took minutes
 
 
 @pytest.mark.parametrize(

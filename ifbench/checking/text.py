@@ -49,7 +49,8 @@ _SENTENCE_END = regex.compile(
 )
 _TOKEN_BEFORE = regex.compile(r"([\p{L}.]+)$")
 _HAS_WORD = regex.compile(r"[\p{L}\p{N}]")
-_THEMATIC_BREAK_LINE = regex.compile(r"^[ \t]*(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,})$")
+# Possessive quantifiers: on a long `- - - … x` line, backtracking was quadratic.
+_THEMATIC_BREAK_LINE = regex.compile(r"^[ \t]*+(?:(?:\*[ \t]*+){3,}+|(?:-[ \t]*+){3,}+)$")
 
 
 def normalize(text: str) -> str:
