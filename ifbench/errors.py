@@ -6,6 +6,7 @@
     ├── TaskFileError                         a task file has problems; lists all of them
     ├── ResponsesError                        a responses file cannot be matched to the tasks
     ├── BackendError                          a model backend cannot be set up
+    ├── OutputError                           the output directory is in use or cannot be written
     └── LeaderboardError                      results cannot be aggregated as asked
 
 A checker never raises for response text: it returns a failing verdict instead.
@@ -47,6 +48,10 @@ class ResponsesError(IfbenchError):
 
 class BackendError(IfbenchError):
     """A model backend cannot be created (bad spec, missing optional dependency, ...)."""
+
+
+class OutputError(IfbenchError):
+    """The output directory is held by another run, or a file in it cannot be written (disk full)."""
 
 
 class LeaderboardError(IfbenchError):

@@ -12,16 +12,18 @@ newline that does not parse is ignored by readers and cut by `repair_tail` befor
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from ifbench.errors import IfbenchError, ResponsesError
+from ifbench.errors import IfbenchError, OutputError, ResponsesError
 
 if TYPE_CHECKING:
     from ifbench.tasks.models import Task
@@ -167,10 +169,15 @@ def dumps(record: BaseModel | dict[str, Any]) -> str:
 
 def _replace(path: Path, text: str) -> None:
     """Write `path` atomically: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as error:  # disk full, read-only, no permission: the old file stays whole
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def write_jsonl(path: Path, records: Iterable[BaseModel | dict[str, Any]]) -> None:
@@ -277,10 +284,28 @@ def read_manifest(path: Path) -> RunManifest | None:
     return validated(RunManifest, data, str(path))
 
 
-def read_responses(path: Path, tasks: list[Task], model: str | None = None) -> list[ResponseRecord]:
+@dataclass
+class LoadedResponses:
+    """The responses of a file that belong to the tasks; iterating yields the records."""
+
+    records: list[ResponseRecord]
+    unmatched: list[str]
+    """`path:line: why` for each line that belongs to none of the tasks (not scored)."""
+
+    def __iter__(self) -> Iterator[ResponseRecord]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+def read_responses(path: Path, tasks: list[Task], model: str | None = None) -> LoadedResponses:
     """Responses from `path`: ifbench's responses.jsonl, or IFEval's `{prompt, response}` lines.
 
     IFEval lines are matched to tasks by prompt text; `model` names them (default: file stem).
+    Lines of other tasks are set apart in `unmatched`. Two answers to the same (model, task,
+    sample, turn) are a ResponsesError naming both lines, unless one is an error that the other
+    (a later retry, say) answered, or both say the same.
     """
     by_prompt: dict[str, list[Task]] = {}
     by_stripped_prompt: dict[str, list[Task]] = {}
@@ -288,32 +313,65 @@ def read_responses(path: Path, tasks: list[Task], model: str | None = None) -> l
         prompt = task.user_turns()[0].prompt
         by_prompt.setdefault(prompt, []).append(task)
         by_stripped_prompt.setdefault(prompt.strip(), []).append(task)
-    records: list[ResponseRecord] = []
+    known = {(task.suite, task.id) for task in tasks}
+    chosen: dict[tuple[str, str, str, int, int], tuple[int, ResponseRecord]] = {}
+    unmatched: list[str] = []
+    conflicts: list[str] = []
+
+    def keep(number: int, record: ResponseRecord) -> None:
+        key = (record.model, record.suite, record.task_id, record.sample, record.turn)
+        earlier = chosen.get(key)
+        if earlier is None or (earlier[1].error is not None and record.error is None) or _reasked(earlier[1], record):
+            chosen[key] = (number, record)
+        elif record.error is None and (earlier[1].response, earlier[1].error) != (record.response, None):
+            conflicts.append(f"{path}:{earlier[0]} and line {number} answer {record.model}/"
+                             f"{record.suite}/{record.task_id} (sample {record.sample}, turn "
+                             f"{record.turn}) differently")
+
     for number, data in read_jsonl(path):
         if "task_id" in data:
             record = validated(ResponseRecord, data, f"{path}:{number}")
-            if model is None or record.model == model:
-                records.append(record)
+            if model is not None and record.model != model:
+                continue
+            if (record.suite, record.task_id) in known:
+                keep(number, record)
+            else:
+                unmatched.append(f"{path}:{number}: task {record.suite}/{record.task_id} is not among the tasks")
         elif {"prompt", "response"} <= data.keys():
             prompt = data["prompt"] if isinstance(data["prompt"], str) else ""
             # Exact text first; then ignoring surrounding whitespace, which data files lose.
             matches = by_prompt.get(prompt) or by_stripped_prompt.get(prompt.strip(), [])
+            if not matches:
+                unmatched.append(f"{path}:{number}: prompt {_preview(prompt)} matches no task's")
             for task in matches:
-                records.append(
-                    ResponseRecord(
-                        task_id=task.id,
-                        suite=task.suite,
-                        model=model or path.stem,
-                        prompt=prompt,
-                        response=data["response"] if isinstance(data["response"], str) else "",
-                    )
-                )
+                keep(number, ResponseRecord(
+                    task_id=task.id,
+                    suite=task.suite,
+                    model=model or path.stem,
+                    prompt=prompt,
+                    response=data["response"] if isinstance(data["response"], str) else "",
+                ))
         else:
             raise ResponsesError(
                 f"{path}:{number}: neither an ifbench response (task_id, suite, model, ...) "
                 "nor an IFEval one (prompt, response)"
             )
-    return records
+    if conflicts:
+        shown = "; ".join(conflicts[:5]) + (f"; and {len(conflicts) - 5} more" if len(conflicts) > 5 else "")
+        raise ResponsesError(f"{len(conflicts)} conflicting duplicate response(s): {shown}. "
+                             "Keep one answer per task and sample.")
+    return LoadedResponses([record for _, record in chosen.values()], unmatched)
+
+
+def _reasked(earlier: ResponseRecord, later: ResponseRecord) -> bool:
+    """A run's journal asks a turn again when its messages changed (the task was edited)."""
+    before, after = (earlier.model_extra or {}).get("input_sha"), (later.model_extra or {}).get("input_sha")
+    return before is not None and after is not None and before != after
+
+
+def _preview(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def sha256_file(path: Path) -> str:

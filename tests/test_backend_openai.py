@@ -3,13 +3,15 @@
 (a) A stub OpenAI-compatible server (standard library, a real socket on 127.0.0.1) answers
     deterministically and injects the faults a prompt asks for: a prompt containing
     `#fault=500,429:1,drop#` gets HTTP 500 the first time it is seen, 429 with Retry-After: 1
-    the second, a dropped connection the third, and a normal answer after that.
+    the second, a dropped connection the third, and a normal answer after that. Hostile
+    faults echo the API key (`echokey`, `401cut`) or send huge bodies (`huge:MB`, `gzipbomb:MB`).
     Run it alone with `python tests/test_backend_openai.py PORT`.
 (b) The real `python -m llama_cpp.server` serving the packaged SmolLM2 GGUF.
 """
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import json
 import re
@@ -21,6 +23,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -42,7 +45,7 @@ class StubHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-        chat = self.path.endswith("/chat/completions")
+        chat = urlsplit(self.path).path.endswith("/chat/completions")
         text = body["messages"][-1]["content"] if chat else body["prompt"]
         with self.server.lock:
             self.server.log.append({"time": time.monotonic(), "path": self.path,
@@ -65,6 +68,19 @@ class StubHandler(BaseHTTPRequestHandler):
                 message = f"bad key: {self.headers.get('Authorization')}"
             self._send(int(fault), {"error": {"message": message}}, headers)
             return
+        key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        if fault == "401cut":  # the key straddles the client's 300-character error snippet
+            padding = "x" * (300 - len('{"error": {"message": "') - len(key) // 2)
+            self._send(401, {"error": {"message": padding + key}})
+            return
+        if fault in ("huge", "gzipbomb"):
+            filler = b"a" * (int(arg) << 20)
+            payload = b'{"choices": [{"message": {"content": "' + filler + b'"}}]}'
+            if fault == "gzipbomb":
+                self._send_raw(200, gzip.compress(payload, 9), {"Content-Encoding": "gzip"})
+            else:
+                self._send_raw(200, payload)
+            return
         if fault == "badjson":
             self._send_raw(200, b'{"choices": [')
             return
@@ -79,6 +95,10 @@ class StubHandler(BaseHTTPRequestHandler):
             message: dict[str, Any] = {"role": "assistant", "content": None if fault == "null" else reply}
             if fault == "reasoning":
                 message["reasoning_content"] = "thinking it over"
+            if fault == "echokey":  # a hostile server quoting the key back everywhere
+                message["content"] = f"Your key is {key}, its start {key[:12]}."
+                message["reasoning_content"] = f"the key ends {key[-10:]}"
+                choice["finish_reason"] = key
             choice["message"] = message
         else:
             choice["text"] = reply
@@ -142,7 +162,8 @@ def make_tasks(*prompts: str) -> list[Task]:
 def run_openai(tmp_path: Path, spec: str, tasks: list[Task], **options: Any):
     from ifbench.run.backends import GenerationSettings, parse_model_spec
 
-    backend_options = {k: options.pop(k) for k in ("headers", "timeout", "api_key_env") if k in options}
+    backend_options = {k: options.pop(k) for k in ("headers", "timeout", "api_key_env", "max_response_bytes")
+                       if k in options}
     backend = parse_model_spec(spec, **backend_options)
     options.setdefault("backoff_s", 0.01)
     settings = options.pop("settings", GenerationSettings(max_tokens=16))
@@ -212,8 +233,16 @@ def test_exhausted_retries_leave_a_clear_error_and_the_run_goes_on(tmp_path, stu
     assert outcome.summary.errors == 2
 
 
+def test_a_garbled_answer_is_retried_like_a_dropped_connection(tmp_path, stub):
+    _, records = run_openai(tmp_path, f"openai:stub@{stub.url}", make_tasks("Hi #fault=badjson,badjson#"))
+    assert records["t0"]["error"] is None and records["t0"]["attempts"] == 3
+    _, records = run_openai(tmp_path / "again", f"openai:stub@{stub.url}",
+                            make_tasks("Hey #fault=badjson,badjson#"), retries=1)
+    assert records["t0"]["error"].startswith("the server's answer is not JSON")
+    assert records["t0"]["error"].endswith("(gave up after 2 attempts)")
+
+
 @pytest.mark.parametrize("fault, error", [
-    ("badjson", "the server's answer is not JSON"),
     ("nochoices", "the server's answer has no choices"),
     ("400", "HTTP 400 from"),
     ("404", "HTTP 404 from"),
@@ -251,6 +280,52 @@ def test_the_api_key_never_appears_in_any_output(tmp_path, stub, monkeypatch, ca
     backend = parse_model_spec(f"openai:stub@{stub.url}")
     assert secret not in repr(backend) and secret not in json.dumps(backend.describe())
     assert secret not in capsys.readouterr().out
+
+
+KEY = "sk-proj-" + "Zq8vLx3N" * 5  # 48 characters, like a real key
+
+
+def key_pieces(key: str = KEY) -> list[str]:
+    """Every 8-character window of the key: none may be left anywhere."""
+    return [key[i:i + 8] for i in range(len(key) - 7)]
+
+
+@pytest.mark.parametrize("fault", ["401cut", "echokey"])
+def test_no_piece_of_the_key_reaches_a_file_when_the_server_echoes_it(tmp_path, stub, monkeypatch, fault):
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    outcome, records = run_openai(tmp_path, f"openai:stub@{stub.url}", make_tasks(f"Hi #fault={fault}#"))
+    assert stub.log[0]["headers"]["Authorization"] == f"Bearer {KEY}"
+    written = "".join(path.read_text() for path in (tmp_path / "out").iterdir())
+    assert "***" in written
+    assert [piece for piece in key_pieces() if piece in written] == []
+    if fault == "echokey":
+        assert records["t0"]["response"] == "Your key is ***, its start ***."
+        assert records["t0"]["reasoning_content"] == "the key ends ***"
+        assert records["t0"]["finish_reason"] == "***"
+
+
+def test_a_credential_header_is_scrubbed_like_the_key(tmp_path, stub):
+    token = "tok-" + "Hh7Kk2Pp" * 4
+    _, records = run_openai(tmp_path, f"openai:stub@{stub.url}", make_tasks("Hi #fault=echokey#"),
+                            headers={"Authorization": f"Bearer {token}"})
+    assert stub.log[0]["headers"]["Authorization"] == f"Bearer {token}"
+    assert records["t0"]["response"] == "Your key is ***, its start ***."
+
+
+@pytest.mark.parametrize("fault", ["huge:3", "gzipbomb:64"])
+def test_an_oversized_or_gzip_bombed_answer_is_refused_without_reading_it_whole(tmp_path, stub, fault):
+    _, records = run_openai(tmp_path, f"openai:stub@{stub.url}", make_tasks(f"Hi #fault={fault}#", "Fine"),
+                            max_response_bytes=1 << 20)
+    assert records["t0"]["error"].startswith(f"the answer from {stub.url}/v1/chat/completions is over "
+                                             "1,048,576 bytes (--max-response-bytes)")
+    assert records["t0"]["response"] == "" and records["t1"]["error"] is None
+    assert (tmp_path / "out" / "responses.jsonl").stat().st_size < 10_000
+
+
+def test_a_base_url_query_stays_after_the_endpoint_path(tmp_path, stub):
+    _, records = run_openai(tmp_path, f"openai:stub@{stub.url}/v1?api-version=2024-06-01", make_tasks("Hi"))
+    assert records["t0"]["error"] is None
+    assert stub.log[0]["path"] == "/v1/chat/completions?api-version=2024-06-01"
 
 
 def test_requests_spread_over_replicas_and_avoid_a_dead_one(tmp_path, stub):

@@ -72,6 +72,26 @@ def test_score_writes_results_and_prints_the_four_numbers(ifbench_script, write,
     assert set(results[1]["constraints"][0]) >= {"id", "params", "strict", "loose", "reason"}
 
 
+def test_score_names_the_lines_it_does_not_score_and_refuses_conflicting_ones(ifbench_script, write, tmp_path):
+    tasks = write("demo.yaml", TASKS)
+    answers = [{"task_id": "short", "suite": "demo", "model": "m", "response": "Mass attracts mass."},
+               {"task_id": "zh", "suite": "demo", "model": "m", "response": "长城很长。它很古老。"}]
+    strays = [{"task_id": f"old{i}", "suite": "demo", "model": "m", "response": "x"} for i in range(7)]
+    responses = write("responses.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n"
+                                                 for r in answers + strays))
+    done = run(ifbench_script, "score", str(tasks), "--responses", str(responses), "--out", str(tmp_path / "o"))
+    assert done.returncode == 0, done.stderr
+    assert "note: 7 response line(s) belong to none of these tasks and are not scored:" in done.stderr
+    assert f"{responses}:3: task demo/old0 is not among the tasks" in done.stderr
+    assert "and 2 more" in done.stderr and "prompt-level (2)" in done.stdout
+
+    conflicting = answers + [answers[1] | {"response": "长城很短。"}]
+    responses.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in conflicting), encoding="utf-8")
+    done = run(ifbench_script, "score", str(tasks), "--responses", str(responses), "--out", str(tmp_path / "o"))
+    assert done.returncode == 1
+    assert f"{responses}:2 and line 3 answer m/demo/zh (sample 0, turn 0) differently" in done.stderr
+
+
 def test_score_refuses_missing_responses_unless_told(ifbench_script, write, tmp_path):
     tasks = write("demo.yaml", TASKS)
     responses = write("responses.jsonl", json.dumps(

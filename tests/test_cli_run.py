@@ -174,3 +174,65 @@ def test_openai_run_keeps_the_key_secret_and_refuses_changed_settings(ifbench_sc
     changed = ifbench(ifbench_script, *command, "--temperature", "0.7", env={"MY_KEY": secret})
     assert changed.returncode == 1
     assert "other generation settings" in changed.stderr and "temperature: 0.0 -> 0.7" in changed.stderr
+
+
+def test_a_second_run_on_the_same_out_is_refused_while_the_first_writes(ifbench_script, tmp_path, stub_server):
+    tasks = task_file(tmp_path, 2, prompt="Take your time #fault=slow:4#")
+    out = tmp_path / "out"
+    command = [ifbench_script, "run", str(tasks), "--model", f"openai:stub@{stub_server}",
+               "--out", str(out), "--no-progress"]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (out / ".lock").exists() or not (out / ".lock").read_text():
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        time.sleep(0.05)
+    second = ifbench(*command)
+    assert second.returncode == 1
+    assert f"is in use by another ifbench run (pid {first.pid} on " in second.stderr
+    assert "pass another --out" in second.stderr and "Traceback" not in second.stderr
+    assert first.wait(timeout=120) == 0, first.communicate()
+    assert len(lines(out / "responses.jsonl")) == 2  # each task asked once, by the first run
+    again = ifbench(*command)  # the lock went with the first run
+    assert again.returncode == 0 and "0 request(s) sent, 2 resumed" in again.stdout
+
+
+def test_a_full_disk_stops_the_run_with_one_line_and_the_next_run_resumes(ifbench_script, tmp_path, stub_server):
+    import resource
+
+    tasks = task_file(tmp_path, 12)
+    out = tmp_path / "out"
+    command = [ifbench_script, "run", str(tasks), "--model", f"openai:stub@{stub_server}",
+               "--out", str(out), "--no-progress", "--concurrency", "1"]
+
+    def small_files() -> None:  # files past 4 KB cannot grow: EFBIG, as ENOSPC on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    full = subprocess.run(command, capture_output=True, text=True, timeout=120, preexec_fn=small_files)
+    assert full.returncode == 1, full.stdout + full.stderr
+    [message] = full.stderr.strip().splitlines()
+    assert message.startswith(f"error: cannot write {out / 'responses.jsonl'}: File too large.")
+    assert "run the same command again to resume" in message
+    *complete, torn = (out / "responses.jsonl").read_text(encoding="utf-8").split("\n")
+    assert 0 < len([json.loads(line) for line in complete]) < 12  # the torn tail is repaired on resume
+    again = ifbench(*command)
+    assert again.returncode == 0, again.stderr
+    records = lines(out / "responses.jsonl")
+    assert sorted(keys(records)) == sorted((f"t{i}", 0, 0) for i in range(12))
+    assert all(r["error"] is None for r in records)
+
+
+@pytest.mark.parametrize("flag, value, message", [
+    ("--timeout", "nan", "expected a number > 0, got 'nan'"),
+    ("--timeout", "inf", "expected a number > 0, got 'inf'"),
+    ("--temperature", "inf", "expected a number >= 0, got 'inf'"),
+    ("--top-p", "1.5", "expected a number in (0, 1], got '1.5'"),
+    ("--rps", "-1", "expected a number > 0, got '-1'"),
+    ("--seed", "1e9", "expected a whole number in [0, 2147483647], got '1e9'"),
+    ("--max-response-bytes", "0", "expected a whole number > 0, got '0'"),
+    ("--extra-body", '{"top_k": NaN}', "--extra-body is not valid JSON: NaN is not a JSON number"),
+])
+def test_numeric_flags_must_be_finite_and_in_range(ifbench_script, tmp_path, flag, value, message):
+    result = ifbench(ifbench_script, "run", str(task_file(tmp_path, 1)), "--model",
+                     "openai:m@http://127.0.0.1:9", "--out", str(tmp_path / "o"), flag, value)
+    assert result.returncode != 0 and message in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "o").exists()

@@ -71,12 +71,39 @@ def test_missing_responses_are_an_error_naming_the_tasks_unless_scored_as_failed
     assert summary.prompt_strict == 0.5 and summary.inst_strict == 0.5
 
 
-def test_ifeval_style_responses_match_tasks_by_prompt(tmp_path):
+def test_ifeval_style_responses_match_tasks_by_prompt_and_the_others_are_named(tmp_path):
     path = tmp_path / "answers.jsonl"
     write_jsonl(path, [{"prompt": SHORT.prompt, "response": "Mass pulls.\n\nAlways."},
                        {"prompt": "unrelated prompt", "response": "x"}])
-    [record] = read_responses(path, [SHORT, TURNS])
+    loaded = read_responses(path, [SHORT, TURNS])
+    [record] = loaded
     assert (record.task_id, record.model, record.response) == ("short", "answers", "Mass pulls.\n\nAlways.")
+    assert loaded.unmatched == [f"{path}:2: prompt 'unrelated prompt' matches no task's"]
+
+
+def test_responses_of_tasks_not_being_scored_are_set_apart(tmp_path):
+    path = tmp_path / "responses.jsonl"
+    other = SHORT.model_copy(update={"id": "gone"})
+    write_jsonl(path, [reply(SHORT, "一。"), reply(other, "Two.")])
+    loaded = read_responses(path, [SHORT])
+    assert [r.task_id for r in loaded] == ["short"]
+    assert loaded.unmatched == [f"{path}:2: task demo/gone is not among the tasks"]
+
+
+def test_two_different_answers_to_one_task_are_refused_naming_both_lines(tmp_path):
+    path = tmp_path / "responses.jsonl"
+    write_jsonl(path, [reply(SHORT, "Mass pulls."), reply(SHORT, "Mass pulls."), reply(SHORT, "引力。")])
+    with pytest.raises(ResponsesError, match=rf"1 conflicting duplicate response\(s\): {path}:1 and "
+                                             r"line 3 answer m/demo/short \(sample 0, turn 0\) differently"):
+        read_responses(path, [SHORT])
+
+
+def test_an_errored_reply_answered_later_and_a_reasked_edited_turn_are_not_conflicts(tmp_path):
+    path = tmp_path / "responses.jsonl"
+    write_jsonl(path, [reply(SHORT, "", error="HTTP 500"), reply(SHORT, "Old.", input_sha="a"),
+                       reply(SHORT, "", error="HTTP 500"), reply(SHORT, "New.", input_sha="b")])
+    [record] = read_responses(path, [SHORT])
+    assert record.response == "New."
 
 
 def test_responses_of_several_models_and_samples_are_scored_separately():

@@ -6,6 +6,8 @@ HTTP and engine libraries load only when a backend is built, never for other sub
 from __future__ import annotations
 
 import argparse
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,12 +42,14 @@ def add_parser(commands: Any) -> None:
     gen = run.add_argument_group("generation")
     gen.add_argument("--mode", choices=["chat", "completion"], default="chat",
                      help="chat template (default) or the raw prompt, for base models")
-    gen.add_argument("--temperature", type=float, default=0.0, help="default: 0 (greedy)")
-    gen.add_argument("--top-p", type=float, default=1.0)
-    gen.add_argument("--max-tokens", type=_positive(int), default=1024, help="default: 1024")
-    gen.add_argument("--seed", type=int, default=0, help="sample k uses seed + k (default: 0)")
+    gen.add_argument("--temperature", type=_number(float, ">= 0", lambda v: v >= 0), default=0.0,
+                     help="default: 0 (greedy)")
+    gen.add_argument("--top-p", type=_number(float, "in (0, 1]", lambda v: 0 < v <= 1), default=1.0)
+    gen.add_argument("--max-tokens", type=POSITIVE_INT, default=1024, help="default: 1024")
+    gen.add_argument("--seed", type=_number(int, f"in [0, {MAX_SEED}]", lambda v: 0 <= v <= MAX_SEED),
+                     default=0, help="sample k uses seed + k (default: 0)")
     gen.add_argument("--stop", action="append", default=[], metavar="TEXT", help="stop string (repeatable)")
-    gen.add_argument("--samples", type=_positive(int), default=1,
+    gen.add_argument("--samples", type=POSITIVE_INT, default=1,
                      help="replies per task; scores are averaged over them (default: 1)")
     gen.add_argument("--system", metavar="TEXT", help="system prompt replacing the tasks' own")
     gen.add_argument("--extra-body", metavar="JSON",
@@ -58,14 +62,16 @@ def add_parser(commands: Any) -> None:
     sel.add_argument("--category", action="append", default=[])
     sel.add_argument("--language", action="append", default=[])
     sel.add_argument("--tag", action="append", default=[])
-    sel.add_argument("--limit", type=_positive(int), help="only the first N selected tasks")
+    sel.add_argument("--limit", type=POSITIVE_INT, help="only the first N selected tasks")
     req = run.add_argument_group("requests")
-    req.add_argument("--concurrency", type=_positive(int),
+    req.add_argument("--concurrency", type=POSITIVE_INT,
                      help="requests in flight (default: 32 over HTTP, the batch size in-process)")
-    req.add_argument("--rps", type=_positive(float), help="start at most this many requests per second")
-    req.add_argument("--timeout", type=_positive(float), default=600.0,
+    req.add_argument("--rps", type=POSITIVE, help="start at most this many requests per second")
+    req.add_argument("--timeout", type=POSITIVE, default=600.0,
                      help="seconds to wait for one HTTP reply (default: 600)")
-    req.add_argument("--retries", type=_non_negative_int, default=5,
+    req.add_argument("--max-response-bytes", type=POSITIVE_INT, metavar="N",
+                     help="refuse an HTTP answer larger than this once decoded (default: 16 MiB)")
+    req.add_argument("--retries", type=_number(int, ">= 0", lambda v: v >= 0), default=5,
                      help="retries on 429/5xx/dropped connections/timeouts (default: 5)")
     req.add_argument("--api-key-env", default="OPENAI_API_KEY", metavar="NAME",
                      help="environment variable holding the API key (default: OPENAI_API_KEY)")
@@ -114,6 +120,7 @@ def run_setup(args: argparse.Namespace) -> RunSetup:
     backend = parse_model_spec(
         args.model, name=args.name, api_key_env=args.api_key_env, headers=parse_headers(args.header),
         timeout=args.timeout, concurrency=args.concurrency, engine_args=parse_engine_args(args.engine_arg),
+        max_response_bytes=args.max_response_bytes,
     )
     config = RunConfig(
         out=Path(args.out) if args.out else default_out_dir(backend.label),
@@ -150,19 +157,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive(kind: type) -> Any:
+def _number(kind: type, rule: str, allowed: Callable[[Any], bool]) -> Callable[[str], Any]:
+    """An argparse type: a finite `kind` (int or float) for which `allowed` holds."""
+    what = "a whole number" if kind is int else "a number"
+
     def parse(text: str) -> Any:
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
+            raise argparse.ArgumentTypeError(f"expected {what} {rule}, got {text!r}") from None
+        if not math.isfinite(value) or not allowed(value):  # nan and inf would disable or break limits
+            raise argparse.ArgumentTypeError(f"expected {what} {rule}, got {text!r}")
         return value
     return parse
 
 
-def _non_negative_int(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
-    return int(text)
+MAX_SEED = 2**31 - 1
+"""The largest seed every backend takes (llama.cpp's is 32-bit; sample k adds k)."""
+POSITIVE = _number(float, "> 0", lambda v: v > 0)
+POSITIVE_INT = _number(int, "> 0", lambda v: v > 0)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ifbench.cli.output import out, print_summary
+from ifbench.cli.output import err, out, print_summary
 from ifbench.records import (
     RESULTS_FILE,
     RUN_FILE,
@@ -15,6 +15,7 @@ from ifbench.records import (
     write_jsonl,
     write_manifest,
 )
+from ifbench.run.lock import OutputLock
 from ifbench.scoring import score, scored_manifest, summarize
 from ifbench.tasks.load import load_tasks
 
@@ -38,11 +39,17 @@ def cmd_score(args: argparse.Namespace) -> int:
     tasks = load_tasks(args.tasks)
     responses = Path(args.responses)
     records = read_responses(responses, tasks, model=args.model)
+    if records.unmatched:
+        shown = "\n  ".join(records.unmatched[:5])
+        more = f"\n  and {len(records.unmatched) - 5} more" if len(records.unmatched) > 5 else ""
+        err.print(f"note: {len(records.unmatched)} response line(s) belong to none of these tasks "
+                  f"and are not scored:\n  {shown}{more}", markup=False, highlight=False)
     results = score(tasks, records, missing=args.missing, keep_reasoning=args.keep_reasoning)
     out_dir = Path(args.out)
-    write_jsonl(out_dir / RESULTS_FILE, results)
     run_json = out_dir / RUN_FILE
-    write_manifest(run_json, scored_manifest(read_manifest(run_json), tasks, results, responses))
+    with OutputLock(out_dir):  # not while a run writes there
+        write_jsonl(out_dir / RESULTS_FILE, results)
+        write_manifest(run_json, scored_manifest(read_manifest(run_json), tasks, results, responses))
     print_summary(summarize(results))
     out.print(f"Wrote {out_dir / RESULTS_FILE}")
     out.print(f"Wrote {run_json}")

@@ -3,18 +3,20 @@
 Every finished reply is written and flushed at once (a SIGKILL loses nothing) and fsync'd at
 most once a second. Lines are keyed by (suite, task, sample, turn) and carry the model name
 and the settings hash; an output directory holds one model with one set of settings, so a
-file holding other ones is refused rather than mixed in.
+file holding other ones is refused rather than mixed in. A failed write (disk full) stops the
+run with OutputError; the lines before it stay valid, and the next run resumes from them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
 from pathlib import Path
 from typing import IO
 
-from ifbench.errors import ResponsesError
+from ifbench.errors import OutputError, ResponsesError
 from ifbench.records import (
     RESPONSES_FILE,
     RUN_FILE,
@@ -48,6 +50,7 @@ class Journal:
         self._lines = 0
         self._file: IO[str] | None = None
         self._synced = 0.0
+        self._failed = False
 
     def load(self) -> None:
         """Read what earlier runs stored; ResponsesError if it is another model's or settings'."""
@@ -85,27 +88,51 @@ class Journal:
         return f"; changed: {', '.join(changed)}" if changed else ""
 
     def open(self) -> None:
-        self._file = self.path.open("a", encoding="utf-8")
+        try:
+            self._file = self.path.open("a", encoding="utf-8")
+        except OSError as error:
+            raise self._write_error(error) from None
         self._synced = time.monotonic()
 
     def append(self, record: ResponseRecord) -> None:
         assert self._file is not None, "open() the journal first"
+        try:
+            self._file.write(dumps(record) + "\n")
+            self._file.flush()
+            if time.monotonic() - self._synced > FSYNC_EVERY_S:
+                os.fsync(self._file.fileno())
+                self._synced = time.monotonic()
+        except OSError as error:
+            self._failed = True
+            raise self._write_error(error) from None
         self.records[key_of(record)] = record
-        self._file.write(dumps(record) + "\n")
-        self._file.flush()
-        if time.monotonic() - self._synced > FSYNC_EVERY_S:
-            os.fsync(self._file.fileno())
-            self._synced = time.monotonic()
         self._lines += 1
 
     def close(self) -> None:
-        """Sync and close; then keep only the latest line per key if some were answered again."""
+        """Sync and close; then keep only the latest line per key if some were answered again.
+
+        After a failed write it only lets go of the file: a half-written last line is repaired
+        when the next run loads the journal.
+        """
         if self._file is not None:
-            self._file.flush()
-            os.fsync(self._file.fileno())
-            self._file.close()
-            self._file = None
-        if self._lines > len(self.records):
+            file, self._file = self._file, None
+            try:
+                file.flush()
+                os.fsync(file.fileno())
+                file.close()
+            except OSError as error:
+                with contextlib.suppress(OSError):
+                    file.close()
+                if not self._failed:
+                    self._failed = True
+                    raise self._write_error(error) from None
+        if self._lines > len(self.records) and not self._failed:
             write_jsonl(self.path, self.records.values())
             self._lines = len(self.records)
+
+    def _write_error(self, error: OSError) -> OutputError:
+        return OutputError(
+            f"cannot write {self.path}: {error.strerror or error}. The {len(self.records)} "
+            "response(s) written before stay; make room and run the same command again to resume."
+        )
 

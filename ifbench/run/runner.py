@@ -32,6 +32,7 @@ from ifbench.records import (
 )
 from ifbench.run.backends import Backend, GenerationSettings, Request, RetryPolicy
 from ifbench.run.journal import Journal
+from ifbench.run.lock import OutputLock
 from ifbench.run.progress import ProgressBar
 from ifbench.scoring import Summary, provenance, score, summarize
 from ifbench.tasks.load import suite_hashes
@@ -131,8 +132,12 @@ class Runner:
         self._latencies: list[float] = []
 
     async def run(self) -> RunOutcome:
+        """The run, holding the output directory (a second run on it is refused)."""
+        with OutputLock(self.config.out):
+            return await self._run()
+
+    async def _run(self) -> RunOutcome:
         started, clock = datetime.now(timezone.utc), time.perf_counter()
-        self.config.out.mkdir(parents=True, exist_ok=True)
         self.journal.load()
         jobs = [(task, sample) for sample in range(self.config.samples) for task in self.tasks]
         done = {k for k, r in self.journal.records.items() if r.error is None}
@@ -151,8 +156,10 @@ class Runner:
         finally:
             for worker in running:  # after a failure, stop the others before the file closes
                 worker.cancel()
-            self.journal.close()
-            await self.backend.aclose()
+            try:
+                self.journal.close()
+            finally:
+                await self.backend.aclose()
         self.stats.wall_s = time.perf_counter() - clock
         results = self._score()
         summary = summarize(results)

@@ -19,6 +19,7 @@ def parse_model_spec(
     timeout: float = 600.0,
     concurrency: int | None = None,
     engine_args: dict[str, Any] | None = None,
+    max_response_bytes: int | None = None,
 ) -> Backend:
     """The backend for a `--model` spec; None is the embedded default (SmolLM2 via llama.cpp).
 
@@ -40,7 +41,7 @@ def parse_model_spec(
 
         return OpenAIBackend.from_spec(
             rest, name=name, api_key_env=api_key_env, headers=headers or {}, timeout=timeout,
-            concurrency=concurrency,
+            concurrency=concurrency, max_response_bytes=max_response_bytes,
         )
     if kind == "llamacpp":
         from ifbench.run.backends.llamacpp import LlamaCppBackend

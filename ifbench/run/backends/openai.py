@@ -3,7 +3,8 @@
 `openai:MODEL@URL1,URL2` spreads requests over several replicas: each request goes to the
 replica with the fewest requests in flight (ties: round robin), a retry to another one.
 The API key is read from an environment variable and only ever sent in the Authorization
-header: it is kept out of reprs, run.json and error messages (even when a server echoes it).
+header: it is kept out of reprs and run.json, and scrubbed (secrets.py) from every reply and
+error message the backend hands on, even when a server echoes it.
 
 aiohttp rather than httpx: on this project's 2-core benchmark machine httpx spent 2-8 ms of
 CPU per request (its connection pool scans every connection per request), aiohttp 0.4-0.5 ms.
@@ -15,6 +16,7 @@ import asyncio
 import email.utils
 import json
 import os
+import re
 import time
 import urllib.request
 from itertools import count
@@ -25,10 +27,15 @@ import aiohttp
 
 from ifbench.errors import BackendError
 from ifbench.run.backends.protocol import Reply, Request, RequestFailed, TransientError
+from ifbench.run.backends.secrets import Scrubber
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 COOLDOWN_S = 2.0
 RETRY_STATUS = frozenset({408, 409, 425, 429}) | frozenset(range(500, 600))
+MAX_RESPONSE_BYTES = 16 * 2**20
+"""A chat answer is kilobytes (a 32k-token reasoning trace, a few hundred); past this, a
+misbehaving server or a compression bomb, not a reply."""
+CREDENTIAL_HEADER = re.compile(r"auth|key|token|secret|cookie", re.IGNORECASE)
 
 
 class OpenAIBackend:
@@ -47,6 +54,7 @@ class OpenAIBackend:
         headers: dict[str, str] | None = None,
         timeout: float = 600.0,
         concurrency: int | None = None,
+        max_response_bytes: int | None = None,
     ):
         if not model:
             raise BackendError("openai: model name is empty (openai:MODEL@BASE_URL)")
@@ -59,6 +67,11 @@ class OpenAIBackend:
         self._headers = {"Content-Type": "application/json", **(headers or {})}
         if self._secret:
             self._headers["Authorization"] = f"Bearer {self._secret}"
+        # The token of a credential header (`Authorization: Bearer tok-…` -> `tok-…`) is a secret too.
+        self._scrub = Scrubber([self._secret] + [
+            value.split()[-1] for name, value in (headers or {}).items()
+            if CREDENTIAL_HEADER.search(name) and value.split()])
+        self.max_response_bytes = max_response_bytes or MAX_RESPONSE_BYTES
         self._limit = max(concurrency or self.default_concurrency, 1)
         self._session: aiohttp.ClientSession | None = None  # made in the event loop that uses it
         self.timeout = timeout
@@ -95,6 +108,7 @@ class OpenAIBackend:
             "api_key_set": bool(self._secret),
             "headers": self._header_names,
             "timeout_s": self.timeout,
+            "max_response_bytes": self.max_response_bytes,
         }
 
     async def aclose(self) -> None:
@@ -137,32 +151,47 @@ class OpenAIBackend:
             body["stop"] = list(settings.stop)
         body.update(settings.extra_body)
         index = self._pick()
-        url = self.base_urls[index] + ("/chat/completions" if chat else "/completions")
+        url = _join(self.base_urls[index], "chat/completions" if chat else "completions")
         payload = json.dumps(body).encode()  # ASCII escapes: valid even for lone surrogates
         self._in_flight[index] += 1
         try:
             async with self._open().post(url, data=payload, allow_redirects=False,
                                          proxy=self._proxies[index]) as response:
                 status = response.status
-                content = await response.read()
                 retry_after = response.headers.get("Retry-After")
+                content = await self._read(response, url)
         except asyncio.TimeoutError:
             self._cool(index)
             raise TransientError(f"no answer within {self.timeout:g} s from {_redact_url(url)}") from None
         except aiohttp.ClientError as error:  # refused, dropped, reset, truncated
             self._cool(index)
-            detail = self._redact(str(error)) or "connection failed"
+            detail = self._scrub(str(error)) or "connection failed"
             raise TransientError(f"{type(error).__name__} from {_redact_url(url)}: {detail}") from None
         finally:
             self._in_flight[index] -= 1
         if status != 200:
-            text = self._redact(_snippet(content.decode("utf-8", "replace")))
+            text = _snippet(self._scrub(content.decode("utf-8", "replace")))
             message = f"HTTP {status} from {_redact_url(url)}: {text}"
             if status in RETRY_STATUS:
                 self._cool(index)
                 raise TransientError(message, _retry_after(retry_after))
             raise RequestFailed(message)
         return self._parse(content, chat)
+
+    async def _read(self, response: aiohttp.ClientResponse, url: str) -> bytes:
+        """The decoded body, refused past max_response_bytes (decoded, so a gzip bomb stops early)."""
+        limit, size, chunks = self.max_response_bytes, 0, []
+        too_big = RequestFailed(
+            f"the answer from {_redact_url(url)} is over {limit:,} bytes (--max-response-bytes); "
+            "not read further")
+        if (response.content_length or 0) > limit:
+            raise too_big
+        async for chunk in response.content.iter_chunked(1 << 16):
+            size += len(chunk)
+            if size > limit:
+                raise too_big
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _cool(self, index: int) -> None:
         """Prefer the other replicas for a moment after this one failed."""
@@ -171,13 +200,14 @@ class OpenAIBackend:
     def _parse(self, content: bytes, chat: bool) -> Reply:
         try:
             data = json.loads(content)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            text = self._redact(_snippet(content.decode("utf-8", "replace")))
-            raise RequestFailed(f"the server's answer is not JSON ({error}): {text}") from None
+        except (ValueError, RecursionError) as error:  # bad JSON or UTF-8, huge ints, deep nesting
+            # Most often a body cut short (a proxy, a dropped stream): worth asking again.
+            text = _snippet(self._scrub(content.decode("utf-8", "replace")))
+            raise TransientError(f"the server's answer is not JSON ({error}): {text}") from None
         if not isinstance(data, dict):
             raise RequestFailed("the server's answer is not a JSON object")
         if "error" in data and not data.get("choices"):
-            text = self._redact(_snippet(json.dumps(data["error"], ensure_ascii=False)))
+            text = _snippet(self._scrub(json.dumps(data["error"], ensure_ascii=False)))
             raise RequestFailed(f"the server returned an error: {text}")
         choices = data.get("choices")
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
@@ -192,16 +222,14 @@ class OpenAIBackend:
         else:
             text = choice.get("text")
         usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+        finish = choice.get("finish_reason")
         return Reply(
-            text=text if isinstance(text, str) else "",
-            finish_reason=finish if isinstance(finish := choice.get("finish_reason"), str) else None,
+            text=self._scrub(text) if isinstance(text, str) else "",
+            finish_reason=self._scrub(finish) if isinstance(finish, str) else None,
             prompt_tokens=_int_or_none(usage.get("prompt_tokens")),
             completion_tokens=_int_or_none(usage.get("completion_tokens")),
-            reasoning=reasoning if isinstance(reasoning, str) and reasoning else None,
+            reasoning=self._scrub(reasoning) if isinstance(reasoning, str) and reasoning else None,
         )
-
-    def _redact(self, text: str) -> str:
-        return text.replace(self._secret, "***") if self._secret else text
 
 
 def _normalize_url(url: str) -> str:
@@ -211,6 +239,12 @@ def _normalize_url(url: str) -> str:
         raise BackendError(f"base URL {_redact_url(url)!r} is not an http(s) URL")
     path = parts.path.rstrip("/") or "/v1"
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+
+
+def _join(base_url: str, endpoint: str) -> str:
+    """`endpoint` under the base URL's path, keeping its query (`/v1?api-version=1`, as Azure has)."""
+    parts = urlsplit(base_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"{parts.path.rstrip('/')}/{endpoint}", parts.query, ""))
 
 
 def _env_proxy(url: str) -> str | None:

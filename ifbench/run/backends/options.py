@@ -45,9 +45,14 @@ def parse_extra_body(text: str | None) -> dict[str, Any]:
         except OSError as error:
             raise BackendError(f"--extra-body: cannot read {text[1:]!r}: {error}") from None
     try:
-        body = json.loads(source)
-    except json.JSONDecodeError as error:
-        raise BackendError(f"--extra-body is not valid JSON: {error}") from None
+        body = json.loads(source, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as error:  # bad JSON, NaN, huge ints, deep nesting
+        raise BackendError(f"--extra-body is not valid JSON: {str(error) or 'nested too deeply'}") from None
     if not isinstance(body, dict):
         raise BackendError("--extra-body must be a JSON object, e.g. '{\"chat_template_kwargs\": {}}'")
     return body
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON: a request carrying them is invalid."""
+    raise ValueError(f"{name} is not a JSON number")

@@ -14,7 +14,7 @@ GenerationMode = Literal["chat", "completion"]
 class GenerationSettings(BaseModel):
     """Everything that changes what the model writes; its hash keys resumed responses."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     mode: GenerationMode = "chat"
     """`chat` sends messages through the chat template; `completion` sends the raw prompt."""
