@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pytest
+
 TASKS = """\
 suite: demo
 tasks:
@@ -19,7 +21,7 @@ tasks:
 
 
 def run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([script, *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([script, *args], capture_output=True, text=True, timeout=60)
 
 
 def test_validate_accepts_a_good_file(ifbench_script, write):
@@ -101,3 +103,47 @@ def test_score_refuses_missing_responses_unless_told(ifbench_script, write, tmp_
     done = run(ifbench_script, "score", str(tasks), "--responses", str(responses), "--out", str(tmp_path),
                "--missing", "fail")
     assert done.returncode == 0 and "1 task(s) had no usable response" in done.stdout
+
+
+def _bomb() -> str:
+    first = "&a0 [" + ", ".join(["lol"] * 9) + "]"
+    return "[" + ", ".join([first, *(f"&a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]" for n in range(1, 9))]) + "]"
+
+
+HOSTILE = {
+    "bomb-param.yaml": f"suite: s\ntasks:\n  - id: t\n    prompt: x\n    constraints:\n      - {{id: format.json, schema: {_bomb()}}}\n",
+    "bomb-steps.yaml": f"suite: s\ntasks:\n  - id: t\n    prompt: x\n    constraints:\n      - {{id: steps.ordered, steps: {_bomb()}}}\n",
+    "bomb-id.yaml": f"suite: s\ntasks:\n  - id: {_bomb()}\n    prompt: x\n",
+    "deep.yaml": "suite: s\ntasks:\n  - id: t\n    prompt: " + "[" * 100_000 + "]" * 100_000 + "\n",
+    "deep.jsonl": '{"id": "t", "prompt": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+    "long-int.yaml": "suite: s\ntasks:\n  - {id: t, prompt: x, constraints: [{id: length.words, max: " + "9" * 5000 + "}]}\n",
+    "long-int.jsonl": '{"id": "t", "prompt": "x", "constraints": [{"id": "length.words", "max": ' + "9" * 5000 + "}]}\n",
+    "kwargs.jsonl": '{"key": 1, "prompt": "x", "instruction_id_list": ["punctuation:no_comma"], "kwargs": ["oops"]}\n',
+    "merge.yaml": "suite: s\n<<: {tasks: [{id: t, prompt: x}]}\n",
+    "surrogate.jsonl": '{"id": "t", "prompt": "bad \\ud800"}\n',
+    "dup-keys.yaml": "suite: s\ntasks:\n  - {id: t, prompt: x, prompt: y}\n",
+    "dup-keys.jsonl": '{"id": "t", "prompt": "x", "prompt": "y"}\n',
+    "suite-5.yaml": "suite: 5\ntasks:\n  - {id: t, prompt: x, constraints: [{id: nope}]}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_validate_refuses_a_hostile_file_with_path_line_and_no_traceback(ifbench_script, write, name):
+    path = write(name, HOSTILE[name])
+    done = run(ifbench_script, "validate", str(path))
+    assert done.returncode in (1, 2), done.stderr[-2000:]
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    problems = done.stderr.strip().splitlines()[:-1]
+    assert problems and all(line.startswith(f"{path}:") for line in problems), done.stderr[-2000:]
+
+
+def test_validate_lists_a_bad_suite_and_a_bad_constraint_together(ifbench_script, write):
+    path = write("suite-5.yaml", HOSTILE["suite-5.yaml"])
+    lines = run(ifbench_script, "validate", str(path)).stderr.strip().splitlines()
+    assert [line.split(": ")[0] for line in lines[:-1]] == [f"{path}:1", f"{path}:3"], lines
+
+
+def test_run_and_score_count_a_file_given_twice_once(ifbench_script, write, tmp_path):
+    tasks = write("demo.yaml", TASKS)
+    done = run(ifbench_script, "validate", str(tmp_path), str(tasks), str(tasks))
+    assert "OK: 2 tasks" in done.stdout, done.stderr

@@ -179,3 +179,137 @@ tasks:
         f"{path}:7: task 'zh-nested': role.reading_level (inside steps.ordered) applies only to en tasks; "
         "this task's language is 'zh'",
     ]
+
+
+# Hostile and careless task files: each is refused with path:line, quickly, and every problem is listed.
+
+
+def alias_bomb(levels: int = 9, width: int = 9) -> str:
+    """A flow list of nested anchors and aliases ("billion laughs"): width**levels strings once expanded."""
+    first = "&a0 [" + ", ".join(["lol"] * width) + "]"
+    rest = [f"&a{n} [" + ", ".join([f"*a{n - 1}"] * width) + "]" for n in range(1, levels)]
+    return "[" + ", ".join([first, *rest]) + "]"
+
+
+@pytest.mark.parametrize("where", ["parameter", "steps", "id"])
+def test_an_alias_bomb_is_refused_at_its_line(write, where):
+    bomb = alias_bomb(levels=6, width=10)  # a million strings once expanded; the real attack has 9 levels
+    task = {
+        "parameter": f"  - id: t\n    prompt: Say hi.\n    constraints:\n      - {{id: length.words, max: 5, junk: {bomb}}}\n",
+        "steps": f"  - id: t\n    prompt: Say hi.\n    constraints:\n      - id: steps.ordered\n        steps: {bomb}\n",
+        "id": f"  - id: {bomb}\n    prompt: Say hi.\n",
+    }[where]
+    path = write("bomb.yaml", "suite: s\ntasks:\n" + task)
+    found = problems_of(path)
+    line = {"parameter": 6, "steps": 7, "id": 3}[where]
+    assert found and all(p.startswith(f"{path}:{line}: ") and "YAML alias" in p and len(p) < 300 for p in found), found
+
+
+def test_aliases_and_merge_keys_are_refused_even_when_small(write):
+    path = write("alias.yaml", """\
+suite: s
+tasks:
+  - id: a
+    prompt: &p Say hi.
+    constraints:
+      - &c {id: length.words, max: 5}
+  - id: b
+    prompt: *p
+    constraints:
+      - *c
+      - {<<: {id: length.words}, max: 3}
+""")
+    found = problems_of(path)
+    assert [p.split(": ")[0] for p in found] == [f"{path}:8", f"{path}:10", f"{path}:11"], found
+    assert "alias" in found[0] and "line 4" in found[0] and "alias" in found[1] and "line 6" in found[1]
+    assert "merge key" in found[2]
+
+
+def test_a_merge_key_supplying_tasks_is_refused(write):
+    path = write("merge.yaml", "suite: s\n<<: {tasks: [{id: a, prompt: x}]}\n")
+    assert problems_of(path) == [
+        f"{path}:1: missing 'tasks': a YAML task file is a mapping with 'suite' and a 'tasks' list",
+        f"{path}:2: merge keys ('<<') are not allowed in task files; write the keys out",
+    ]
+
+
+def test_the_same_file_given_twice_loads_once(write, tmp_path):
+    path = write("a.yaml", "suite: a\ntasks:\n  - {id: t, prompt: x}\n  - {id: u, prompt: y}\n")
+    (tmp_path / "link.yaml").symlink_to(path)
+    loaded = load_tasks([tmp_path, path, tmp_path / "link.yaml", str(path)])
+    assert [(t.suite, t.id) for t in loaded] == [("a", "t"), ("a", "u")]
+
+
+def test_the_same_task_in_two_files_names_both_places(write):
+    one = write("one.jsonl", '{"id": "t", "suite": "s", "prompt": "x"}\n')
+    two = write("two.jsonl", '{"id": "u", "suite": "s", "prompt": "y"}\n{"id": "t", "suite": "s", "prompt": "z"}\n')
+    found = problems_of(one, two)
+    assert f"{two}:2: task 't': also defined in suite 's' at {one}:1" in found, found
+
+
+def test_duplicate_keys_are_refused_at_the_second_one(write):
+    path = write("dup.yaml", """\
+suite: s
+tasks:
+  - id: a
+    prompt: First.
+    prompt: Second.
+    constraints:
+      - {id: length.words, max: 5, max: 6}
+tasks:
+  - id: b
+    prompt: Hidden.
+""")
+    assert problems_of(path) == [
+        f"{path}:5: duplicate key 'prompt' (first given on line 4); a mapping gives each key once",
+        f"{path}:7: duplicate key 'max' (first given on line 7); a mapping gives each key once",
+        f"{path}:8: duplicate key 'tasks' (first given on line 2); a mapping gives each key once",
+    ]
+
+
+def test_duplicate_keys_in_a_json_object_are_refused(write):
+    path = write("dup.jsonl", '{"id": "a", "prompt": "x", "prompt": "y"}\n'
+                              '{"id": "b", "prompt": "x", "constraints": [{"id": "length.words", "max": 1, "max": 2}]}\n')
+    assert problems_of(path) == [
+        f"{path}:1: duplicate key 'prompt' in a JSON object; give each key once",
+        f"{path}:2: duplicate key 'max' in a JSON object; give each key once",
+    ]
+
+
+@pytest.mark.parametrize("name, text, line, reason", [
+    ("deep.yaml", "suite: s\ntasks:\n  - id: a\n    prompt: " + "[" * 100_000 + "\n", 4, "nest"),
+    ("deep.jsonl", '{"id": "a", "prompt": "x"}\n{"id": "b", "prompt": ' + "[" * 100_000 + "]" * 100_000 + "}\n", 2, "nest"),
+    ("long-int.yaml", "suite: s\ntasks:\n  - id: a\n    prompt: x\n    constraints: [{id: length.words, max: " + "9" * 5000 + "}]\n", 5, "5000 digits"),
+    ("long-int.jsonl", '{"id": "a", "prompt": "x", "constraints": [{"id": "length.words", "max": ' + "9" * 5000 + "}]}\n", 1, "5000 digits"),
+    ("surrogate.jsonl", '{"id": "a", "prompt": "bad \\ud800 text"}\n', 1, "surrogate"),
+    ("kwargs.jsonl", '{"key": 1, "prompt": "x", "instruction_id_list": ["punctuation:no_comma"], "kwargs": ["oops"]}\n', 1, "kwargs"),
+])
+def test_hostile_values_are_refused_with_their_line(write, name, text, line, reason):
+    path = write(name, text)
+    found = problems_of(path)
+    assert found[0].startswith(f"{path}:{line}: ") and reason in found[0], found
+
+
+def test_a_bad_suite_name_does_not_hide_the_other_problems(write):
+    path = write("suite.yaml", """\
+suite: 5
+colour: red
+tasks:
+  - {id: a, prompt: x, constraints: [{id: nope}]}
+  - {id: b, prompt: y, constraints: [{id: length.words, max: -1}, {id: length.wordz}]}
+""")
+    found = problems_of(path)
+    assert [p.split(": ")[0] for p in found] == [f"{path}:1", f"{path}:2", f"{path}:4", f"{path}:5", f"{path}:5"], found
+    assert "'suite'" in found[0] and "colour" in found[1]
+
+
+def test_the_pure_python_yaml_loader_refuses_the_same_inputs(write, monkeypatch):
+    from ifbench.tasks import yamlfile
+
+    monkeypatch.setattr(yamlfile, "LOADER", __import__("yaml").SafeLoader)
+    deep = write("deep.yaml", "suite: s\ntasks:\n  - id: a\n    prompt: " + "[" * 100_000 + "\n")
+    assert "nest" in problems_of(deep)[0]
+    surrogate = write("surrogate.yaml", 'suite: s\ntasks:\n  - {id: a, prompt: "bad \\ud800"}\n')
+    assert problems_of(surrogate)[0].startswith(f"{surrogate}:3: ")
+    bomb = write("bomb.yaml", f"suite: s\ntasks:\n  - id: {alias_bomb(levels=6, width=10)}\n    prompt: x\n")
+    assert "alias" in problems_of(bomb)[0]

@@ -5,6 +5,10 @@ Formats, recognised by content:
 - JSONL: one native task per line (`suite` defaults to the file's stem).
 - IFEval / IFBench JSONL (`key`, `prompt`, `instruction_id_list`, `kwargs`): instruction ids map
   to the `ifeval:` / `ifbench:` checker namespaces; kwargs whose value is null are dropped.
+
+Each file is read once, however often it is named. What a file must not hold is refused with its
+line, never a traceback: YAML aliases and merge keys, a key given twice in a mapping or JSON
+object, nesting deeper than 100 levels, integers over 4,300 digits, lone surrogates.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pydantic import ValidationError
 
 from ifbench.checking.nested import walk
 from ifbench.errors import ConstraintError, TaskFileError
+from ifbench.tasks import yamlfile
 from ifbench.tasks.models import Task
 
 IFEVAL_GROUPS = frozenset(
@@ -39,55 +44,86 @@ class _Entry:
     line: int
     constraint_lines: dict[tuple[int | None, int], int] = field(default_factory=dict)
     """(turn index or None, constraint index) -> line, for YAML files."""
+    readable: bool = True
+    """False if reading already reported a problem inside it (an alias, an unreadable value...)."""
+
+
+@dataclass
+class _Read:
+    """What reading one file gives: its raw tasks and the problems found so far."""
+
+    entries: list[_Entry] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    keep: bool = True
+    """False if the tasks are checked for problems but not loaded (the suite name is unusable)."""
 
 
 def load_tasks(paths: Iterable[str | Path]) -> list[Task]:
-    """Load and validate task files; raise TaskFileError with every problem found."""
+    """Load and validate task files; raise TaskFileError with every problem found.
+
+    A file named twice (directly, through a directory or a symlink) is read once; the same
+    (suite, task id) in two different files is refused with both places.
+    """
     tasks: list[Task] = []
     problems: list[str] = []
     suites: dict[str, str] = {}
+    places: dict[tuple[str, str], str] = {}
     for path in _expand(map(Path, paths)):
         file_tasks, file_problems = _load_file(path)
         problems += file_problems
-        for suite in {task.suite for task in file_tasks}:
+        for suite in dict.fromkeys(task.suite for task, _ in file_tasks):
             if suite in suites and suites[suite] != str(path):
                 problems.append(f"{path}:1: suite '{suite}' is also defined in {suites[suite]}")
             suites.setdefault(suite, str(path))
-        tasks += file_tasks
+        for task, line in file_tasks:
+            place = places.setdefault((task.suite, task.id), f"{path}:{line}")
+            if place != f"{path}:{line}":
+                problems.append(f"{path}:{line}: task '{task.id}': also defined in suite '{task.suite}' at {place}")
+        tasks += [task for task, _ in file_tasks]
     if problems:
         raise TaskFileError(problems)
     return tasks
 
 
 def _expand(paths: Iterable[Path]) -> list[Path]:
-    """Task files, with each directory replaced by the task files directly inside it."""
-    files: list[Path] = []
+    """Task files, with each directory replaced by the task files directly inside it; each file once."""
+    files: dict[Path, Path] = {}
     for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix.lower() in TASK_SUFFIXES)
-        else:
-            files.append(path)
-    return files
+        found = sorted(p for p in path.iterdir() if p.suffix.lower() in TASK_SUFFIXES) if path.is_dir() else [path]
+        for file in found:
+            files.setdefault(_identity(file), file)
+    return list(files.values())
 
 
-def _load_file(path: Path) -> tuple[list[Task], list[str]]:
+def _identity(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: reading it will report the problem
+        return path.absolute()
+
+
+def _load_file(path: Path) -> tuple[list[tuple[Task, int]], list[str]]:
+    """The file's valid tasks with their lines, and every problem in it."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return [], [f"{path}:1: cannot read the file: {error}"]
     if path.suffix.lower() in {".yaml", ".yml"}:
-        entries, problems = _read_yaml(path, text)
+        read = _read_yaml(path, text)
     elif path.suffix.lower() == ".jsonl":
-        entries, problems = _read_jsonl(path, text)
+        read = _read_jsonl(path, text)
     else:
         return [], [f"{path}:1: unknown task file type '{path.suffix}'; use .yaml, .yml or .jsonl"]
-    tasks: list[Task] = []
+    problems = read.problems
+    tasks: list[tuple[Task, int]] = []
     seen: dict[tuple[str, str], int] = {}
-    for entry in entries:
+    for entry in read.entries:
+        if not entry.readable:
+            continue
         task, task_problems = _validate(path, entry)
         problems += task_problems
-        if isinstance(entry.data, dict):
-            key = (str(entry.data.get("suite")), str(entry.data.get("id")))
+        if isinstance(entry.data, dict) and isinstance(entry.data.get("id"), str):
+            key = (str(entry.data.get("suite")), entry.data["id"])
             if key in seen:
                 problems.append(
                     f"{path}:{entry.line}: task '{key[1]}': duplicate task id "
@@ -96,42 +132,79 @@ def _load_file(path: Path) -> tuple[list[Task], list[str]]:
                 continue
             seen[key] = entry.line
         if task is not None:
-            tasks.append(task)
-    return tasks, problems
+            tasks.append((task, entry.line))
+    start = len(f"{path}:")
+    problems.sort(key=lambda problem: int(problem[start:].split(":", 1)[0]))  # in file order
+    return (tasks if read.keep else []), problems
 
 
-def _read_yaml(path: Path, text: str) -> tuple[list[_Entry], list[str]]:
+def _read_yaml(path: Path, text: str) -> _Read:
+    """Compose once (libyaml if present), build values from the same nodes, take lines from them."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        document = yaml.safe_load(text)
+        root = yamlfile.compose(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        return [], [f"{path}:{line}: invalid YAML: {getattr(error, 'problem', error)}"]
-    if not isinstance(document, dict) or not isinstance(document.get("tasks"), list):
-        return [], [f"{path}:1: a YAML task file is a mapping with 'suite' and a 'tasks' list"]
-    suite = document.get("suite")
-    if not isinstance(suite, str) or not suite:
-        return [], [f"{path}:1: missing or empty 'suite' name"]
-    problems = [
-        f"{path}:1: unknown top-level key '{key}'; allowed: suite, version, tasks"
-        for key in document
-        if key not in {"suite", "version", "tasks"}
-    ]
-    task_nodes = next(value for key, value in root.value if key.value == "tasks").value
-    entries = []
-    for node, data in zip(task_nodes, document["tasks"]):
+        return _Read(problems=[f"{path}:{line}: invalid YAML: {getattr(error, 'problem', None) or error}"])
+    except RecursionError:  # the pure-Python composer recurses; libyaml stops at 1000 levels itself
+        return _Read(problems=[f"{path}:1: invalid YAML: nested more than {yamlfile.MAX_DEPTH} levels deep"])
+    shape = f"{path}:1: a YAML task file is a mapping with 'suite' and a 'tasks' list"
+    if not isinstance(root, yaml.MappingNode) or root.tag != yamlfile.MAP_TAG:
+        return _Read(problems=[shape])
+    reader = yamlfile.Reader(path)
+    read = _Read(problems=reader.problems)
+    # The top level by hand, so each task is built on its own and keeps its line.
+    top: dict[str, yaml.Node] = {}
+    lines: dict[str, int] = {}
+    for key_node, value_node in root.value:
+        line = yamlfile.line_of(key_node)
+        if key_node.tag == yamlfile.MERGE_TAG:
+            reader.problem(line, "merge keys ('<<') are not allowed in task files; write the keys out")
+            continue
+        key = reader.value(key_node, 1, line)
+        if not isinstance(key, str) or key not in {"suite", "version", "tasks"}:
+            reader.problem(line, f"unknown top-level key '{key}'; allowed: suite, version, tasks")
+            reader.value(value_node, 1, line)  # its problems too
+        elif key in top:
+            reader.problem(line, f"duplicate key '{key}' (first given on line {lines[key]}); "
+                                 "a mapping gives each key once")
+            reader.value(value_node, 1, line)
+        else:
+            top[key], lines[key] = value_node, line
+    suite = reader.value(top["suite"], 1, lines["suite"]) if "suite" in top else None
+    if "version" in top:
+        reader.value(top["version"], 1, lines["version"])
+    if not isinstance(suite, str) or not suite.strip():
+        where = lines.get("suite", 1)
+        got = "missing" if "suite" not in top else f"got {type(suite).__name__} {suite!r}"[:80]
+        reader.problem(where, f"'suite' must be a non-empty string naming the suite ({got})")
+        suite, read.keep = "?", False
+    tasks_node = top.get("tasks")
+    if not isinstance(tasks_node, yaml.SequenceNode) or tasks_node.tag != yamlfile.SEQ_TAG:
+        if tasks_node is not None:
+            reader.value(tasks_node, 1, lines["tasks"])
+        reader.problem(lines.get("tasks", 1), "'tasks' must be a list of tasks" if tasks_node is not None
+                       else "missing 'tasks': a YAML task file is a mapping with 'suite' and a 'tasks' list")
+        return read
+    for node in tasks_node.value:
+        before = reader.unreadable
+        data = reader.value(node, 2, yamlfile.line_of(node))
         if isinstance(data, dict):
             data = {"suite": suite, **data}
-        entries.append(_Entry(data, node.start_mark.line + 1, _constraint_lines(node)))
-    return entries, problems
+        read.entries.append(_Entry(data, yamlfile.line_of(node), _constraint_lines(node),
+                                   readable=reader.unreadable == before))
+    return read
 
 
 def _constraint_lines(task_node: yaml.Node) -> dict[tuple[int | None, int], int]:
     lines: dict[tuple[int | None, int], int] = {}
     if not isinstance(task_node, yaml.MappingNode):
         return lines
+    done = set()
     for key, value in task_node.value:
+        if key.value in done or not isinstance(key, yaml.ScalarNode):
+            continue  # a key given twice: the first one counts
+        done.add(key.value)
         if key.value == "constraints" and isinstance(value, yaml.SequenceNode):
             for index, item in enumerate(value.value):
                 lines[None, index] = item.start_mark.line + 1
@@ -142,25 +215,96 @@ def _constraint_lines(task_node: yaml.Node) -> dict[tuple[int | None, int], int]
     return lines
 
 
-def _read_jsonl(path: Path, text: str) -> tuple[list[_Entry], list[str]]:
-    entries, problems = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
+class _BadValue(ValueError):
+    """A JSON value ifbench refuses (too deep, too long a number, a lone surrogate)."""
+
+
+def _parse_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > yamlfile.MAX_INT_DIGITS:
+        raise _BadValue(f"an integer of {len(digits.lstrip('-'))} digits is too long (at most {yamlfile.MAX_INT_DIGITS})")
+    return int(digits)
+
+
+def _check_json_value(data: Any) -> None:
+    """Raise _BadValue for nesting deeper than MAX_DEPTH or a string holding a lone surrogate."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError as error:
+                    raise _BadValue(f"the text holds a lone surrogate {value[error.start]!r}, which is not "
+                                    "a character; remove or replace it") from None
+        elif isinstance(value, (list, dict)):
+            if depth >= yamlfile.MAX_DEPTH:
+                raise _BadValue(f"nested more than {yamlfile.MAX_DEPTH} levels deep")
+            items = value.values() if isinstance(value, dict) else value
+            stack += [(item, depth + 1) for item in items]
+            if isinstance(value, dict):
+                stack += [(key, depth + 1) for key in value]
+
+
+def _read_jsonl(path: Path, text: str) -> _Read:
+    read = _Read()
+    problems = read.problems
+    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 may sit in a string
         if not line.strip():
             continue
+        duplicates: list[str] = []
+
+        def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+            result = dict(pairs)
+            if len(result) != len(pairs):  # report each key given twice; keep its first value, as YAML does
+                result = {}
+                for key, value in pairs:
+                    if key in result:
+                        duplicates.append(key)
+                    result.setdefault(key, value)
+            return result
+
         try:
-            data = json.loads(line)
+            data = json.loads(line, object_pairs_hook=unique, parse_int=_parse_int)
+            _check_json_value(data)
         except json.JSONDecodeError as error:
             problems.append(f"{path}:{number}: invalid JSON: {error.msg} (column {error.colno})")
             continue
+        except RecursionError:
+            problems.append(f"{path}:{number}: invalid JSON: nested more than {yamlfile.MAX_DEPTH} levels deep")
+            continue
+        except _BadValue as error:
+            problems.append(f"{path}:{number}: {error}")
+            continue
+        problems += [f"{path}:{number}: duplicate key {_short(key)} in a JSON object; give each key once"
+                     for key in duplicates]
         if isinstance(data, dict) and COMPAT_FIELDS <= data.keys():
-            if not isinstance(data["kwargs"], list) or not isinstance(data["instruction_id_list"], list) or len(data["kwargs"]) != len(data["instruction_id_list"]):
-                problems.append(f"{path}:{number}: task '{data['key']}': 'instruction_id_list' and 'kwargs' must be lists of the same length")
+            compat_problems = _compat_problems(data)
+            if compat_problems:
+                problems += [f"{path}:{number}: task '{data['key']}': {problem}" for problem in compat_problems]
                 continue
             data = _from_compat(data)
         elif isinstance(data, dict):
             data = {"suite": path.stem, **data}
-        entries.append(_Entry(data, number))
-    return entries, problems
+        read.entries.append(_Entry(data, number))
+    return read
+
+
+def _compat_problems(data: dict[str, Any]) -> list[str]:
+    """What keeps an IFEval/IFBench record from mapping to a task."""
+    ids, kwargs = data["instruction_id_list"], data["kwargs"]
+    if not isinstance(ids, list) or not isinstance(kwargs, list) or len(ids) != len(kwargs):
+        return ["'instruction_id_list' and 'kwargs' must be lists of the same length"]
+    problems = [f"instruction_id_list[{n}]: an instruction id is a string, not {type(i).__name__}"
+                for n, i in enumerate(ids) if not isinstance(i, str)]
+    problems += [f"kwargs[{n}]: the parameters of an instruction are a mapping (or null), not "
+                 f"{type(kw).__name__} {_short(kw)}" for n, kw in enumerate(kwargs) if kw is not None and not isinstance(kw, dict)]
+    return problems
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _from_compat(data: dict[str, Any]) -> dict[str, Any]:
