@@ -19,7 +19,7 @@ from ifbench.leaderboard.columns import BREAKDOWNS
 from ifbench.leaderboard.html import render, write_html
 from ifbench.leaderboard.load import load_results
 from ifbench.leaderboard.markdown import markdown_table, percent
-from ifbench.leaderboard.publish import publish, read_csv, write_csv
+from ifbench.leaderboard.publish import publish, read_csv, write_csv, write_plain_csv
 from ifbench.leaderboard.stats import Comparison, paired_comparison
 
 out = Console(highlight=False, soft_wrap=True)
@@ -57,7 +57,7 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
         print_breakdown(table_by, key)
         if args.out:
             target = Path(args.out).with_name(f"{Path(args.out).stem}.by-{key}.csv")
-            write_csv_plain(table_by, target)
+            write_plain_csv(table_by, target)
             out.print(f"Wrote {target}", markup=False)
     if args.compare:
         print_comparisons(comparisons, *args.compare)
@@ -83,11 +83,6 @@ def _compare(results: Any, args: argparse.Namespace) -> list[Comparison]:
             "(same name and suite_sha256) with common tasks"
         )
     return found
-
-
-def write_csv_plain(table: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table.round(6).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 
 def print_table(table: pd.DataFrame) -> None:
