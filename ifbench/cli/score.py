@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ifbench.cli.output import out, print_summary
+from ifbench.cli.output import literal, out, print_summary
 from ifbench.records import (
     RESULTS_FILE,
     RUN_FILE,
@@ -44,6 +44,6 @@ def cmd_score(args: argparse.Namespace) -> int:
     run_json = out_dir / RUN_FILE
     write_manifest(run_json, scored_manifest(read_manifest(run_json), tasks, results, responses))
     print_summary(summarize(results))
-    out.print(f"Wrote {out_dir / RESULTS_FILE}")
-    out.print(f"Wrote {run_json}")
+    out.print(literal(f"Wrote {out_dir / RESULTS_FILE}"))
+    out.print(literal(f"Wrote {run_json}"))
     return 0
