@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ifbench.cli.output import err, out, print_summary
+from ifbench.cli.output import err, literal, out, print_summary
 from ifbench.errors import IfbenchError
 from ifbench.run.backends import (
     Backend,
@@ -139,20 +139,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         outcome = run(setup.tasks, setup.backend, setup.config)
     except KeyboardInterrupt:
-        err.print(f"Interrupted. Finished responses are saved in {setup.config.out}; "
-                  "run the same command again to resume.")
+        err.print(literal(f"Interrupted. Finished responses are saved in {setup.config.out}; "
+                          "run the same command again to resume."))
         return 130
     stats = outcome.stats
-    out.print(f"Model {setup.backend.label}: {len(setup.tasks)} task(s) x {args.samples} sample(s); "
-              f"{stats.sent} request(s) sent, {stats.resumed} resumed, {stats.retries} retried, "
-              f"{stats.errors} failed; {stats.cut_at_max_tokens} cut at --max-tokens; "
-              f"{stats.wall_s:.1f} s")
+    out.print(literal(
+        f"Model {setup.backend.label}: {len(setup.tasks)} task(s) x {args.samples} sample(s); "
+        f"{stats.sent} request(s) sent, {stats.resumed} resumed, {stats.retries} retried, "
+        f"{stats.errors} failed; {stats.cut_at_max_tokens} cut at --max-tokens; {stats.wall_s:.1f} s"
+    ))
     print_summary(outcome.summary)
     for path in outcome.paths.values():
-        out.print(f"Wrote {path}")
+        out.print(literal(f"Wrote {path}"))
     if outcome.summary.errors == outcome.summary.n_prompts:
-        err.print("error: no task got a usable response; see the 'error' field in "
-                  f"{outcome.paths['responses']}", markup=False)
+        err.print(literal("error: no task got a usable response; see the 'error' field in "
+                          f"{outcome.paths['responses']}"))
         return 1
     return 0
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ifbench.cli.output import err, out, print_summary
+from ifbench.cli.output import err, literal, out, print_summary
 from ifbench.records import (
     RESULTS_FILE,
     RUN_FILE,
@@ -42,8 +42,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     if records.unmatched:
         shown = "\n  ".join(records.unmatched[:5])
         more = f"\n  and {len(records.unmatched) - 5} more" if len(records.unmatched) > 5 else ""
-        err.print(f"note: {len(records.unmatched)} response line(s) belong to none of these tasks "
-                  f"and are not scored:\n  {shown}{more}", markup=False, highlight=False)
+        err.print(literal(f"note: {len(records.unmatched)} response line(s) belong to none of these "
+                          f"tasks and are not scored:\n  {shown}{more}"))
     results = score(tasks, records, missing=args.missing, keep_reasoning=args.keep_reasoning)
     out_dir = Path(args.out)
     run_json = out_dir / RUN_FILE
@@ -51,6 +51,6 @@ def cmd_score(args: argparse.Namespace) -> int:
         write_jsonl(out_dir / RESULTS_FILE, results)
         write_manifest(run_json, scored_manifest(read_manifest(run_json), tasks, results, responses))
     print_summary(summarize(results))
-    out.print(f"Wrote {out_dir / RESULTS_FILE}")
-    out.print(f"Wrote {run_json}")
+    out.print(literal(f"Wrote {out_dir / RESULTS_FILE}"))
+    out.print(literal(f"Wrote {run_json}"))
     return 0

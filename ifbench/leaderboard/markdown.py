@@ -19,13 +19,25 @@ def percent(value: object, digits: int = 1) -> str:
     return "–" if math.isnan(number) else f"{100 * number:.{digits}f}"
 
 
+_LITERAL = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+    | {c: "\\" + c for c in "\\|`*_~[]()"}
+)
+"""Entities for HTML, backslash escapes for Markdown's pipes, code, emphasis and links."""
+
+
 def cell(text: object) -> str:
-    """Text safe inside a Markdown table cell: no line breaks, pipes or raw HTML."""
+    """Text shown literally inside a Markdown table cell: no line breaks, pipes, raw HTML,
+    code spans, emphasis or links (`[x](javascript:...)`)."""
     value = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
-    value = " ".join(value.split())
-    for raw, escaped in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("`", "\\`")):
-        value = value.replace(raw, escaped)
-    return value
+    return " ".join(value.split()).translate(_LITERAL)
+
+
+def _hash(sha: str) -> str:
+    """The first 12 characters as code, where everything is literal but a backtick (which
+    would end it early: then they are escaped text instead)."""
+    short = " ".join(sha[:12].split())
+    return cell(short) if "`" in short else f"`{short}`"
 
 
 def short_header(column: str) -> str:
@@ -68,7 +80,7 @@ def markdown_table(
         kinds = [w for w, c in (("category", categories), ("language", languages)) if c]
         notes.append(f"Last columns: prompt-level strict accuracy per {' and per '.join(kinds)}.")
     suites = table[["suite", "suite_sha256"]].drop_duplicates().sort_values(["suite", "suite_sha256"])
-    hashes = ", ".join(f"{cell(s)} `{cell(h)[:12]}`" for s, h in suites.itertuples(index=False) if h)
+    hashes = ", ".join(f"{cell(s)} {_hash(str(h))}" for s, h in suites.itertuples(index=False) if h)
     if hashes:
         notes.append(f"Suite hashes (sha256, first 12 hex digits): {hashes}.")
     return "\n".join(lines + notes) + "\n"

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import html as entities
+import re
+
+import pandas as pd
+from markdown_it import MarkdownIt
+
 from ifbench.leaderboard.aggregate import leaderboard
 from ifbench.leaderboard.load import load_results
 from ifbench.leaderboard.markdown import cell, markdown_table, percent
@@ -40,3 +46,20 @@ def test_percent():
     assert percent(1) == "100.0"
     assert percent(float("nan")) == "–"
     assert percent(None) == "–"
+
+
+def test_names_cannot_add_links_emphasis_code_or_html():
+    hostile = "[x](javascript:alert(1)) *em* _u_ ~~s~~ `code` <b>b</b> | &lt;"
+    table = pd.DataFrame([{"rank": 1, "model": hostile, "suite": "[s](http://evil)",
+                           "suite_sha256": "`x`[y](z)", "n_tasks": 1, "prompt_strict": 1.0, "errors": 0}])
+    text = markdown_table(table)
+    html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+    assert "<a " not in html and "<em>" not in html and "<code>" not in html and "<s>" not in html
+    assert "<b>" not in html and html.count("<strong>") == 1  # the score's own bold
+    assert html.count("<tr>") == 2  # header and one row: the pipe did not split the row
+    assert hostile in html_text(html)
+
+
+def html_text(html: str) -> str:
+    """What a reader sees: tags dropped, entities decoded."""
+    return entities.unescape(re.sub(r"<[^>]+>", "", html))
