@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -94,6 +94,10 @@ class ConstraintResult(BaseModel):
     turn: int = 0
 
 
+ReasoningOutcome = Literal["none", "separate", "kept", "stripped", "unclosed"]
+"""What scoring did with a reply's reasoning, from least to most telling."""
+
+
 class ResultRecord(BaseModel):
     """One line of results.jsonl: all verdicts for one (task, sample)."""
 
@@ -109,6 +113,12 @@ class ResultRecord(BaseModel):
     constraints: list[ConstraintResult]
     error: str | None = None
     """Set when the task had no usable reply; every constraint then counts as failed."""
+    truncated: bool = False
+    """A reply of this task stopped at the token cap (`finish_reason` is `length`)."""
+    reasoning: ReasoningOutcome | None = None
+    """What happened to the replies' reasoning (the most telling turn): none seen, returned
+    apart by the server, kept in the checked text (--keep-reasoning), stripped, or an
+    unclosed block (see ifbench/checking/reasoning.py). None: not checked (no reply)."""
     suite_sha256: str = ""
     version: int = RESULT_VERSION
 
@@ -130,6 +140,10 @@ class Scoring(BaseModel):
     responses: str
     """The responses file that was scored."""
     responses_sha256: str
+    keep_reasoning: bool = False
+    """Reasoning blocks were checked with the answer (--keep-reasoning)."""
+    unclosed_reasoning: str = "empty"
+    """How a reply whose reasoning never closed was scored (--unclosed-reasoning)."""
 
 
 class RunManifest(BaseModel):

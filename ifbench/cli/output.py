@@ -41,3 +41,11 @@ def print_summary(summary: Summary) -> None:
     out.print(table)
     if summary.errors:
         out.print(f"{summary.errors} task(s) had no usable response and count as failed")
+    if summary.truncated > TRUNCATION_WARNING * summary.n_prompts:
+        err.print(f"warning: {summary.truncated} of {summary.n_prompts} replies "
+                  f"({summary.truncated / summary.n_prompts:.1%}) stopped at the token cap and are "
+                  "scored as cut; raise --max-tokens to let them finish")
+
+
+TRUNCATION_WARNING = 0.05
+"""More replies cut at the cap than this share makes the scores say more about the cap than the model."""
