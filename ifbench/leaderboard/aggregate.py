@@ -29,7 +29,11 @@ NONE_LABEL = "(none)"
 
 
 def task_scores(samples: pd.DataFrame) -> pd.DataFrame:
-    """One row per (model, suite, suite_sha256, task_id): the means over the task's samples."""
+    """One row per (model, suite, suite_sha256, task_id): the means over the task's samples.
+
+    `completed_strict` averages only the samples that finished (NaN when none did).
+    """
+    samples = samples.assign(completed_strict=samples["prompt_strict"].where(~samples["truncated"]))
     grouped = samples.groupby(TASK_KEY, observed=True, sort=False)
     tasks = grouped.agg(
         samples=("sample", "size"),
@@ -40,6 +44,8 @@ def task_scores(samples: pd.DataFrame) -> pd.DataFrame:
         n_checked=("n_constraints", "mean"),
         n_constraints=("n_constraints", "max"),
         errors=("error", "sum"),
+        truncated=("truncated", "mean"),
+        completed_strict=("completed_strict", "mean"),
         language=("language", "first"),
         category=("category", "first"),
         pattern=("pattern", "first"),
@@ -59,6 +65,8 @@ def _headline(tasks: pd.DataFrame) -> pd.DataFrame:
         n_checked=("n_checked", "sum"),
         errors=("errors", "sum"),
         samples=("samples", "max"),
+        truncated=("truncated", "mean"),
+        prompt_strict_completed=("completed_strict", "mean"),
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         table["inst_strict"] = table["n_strict"] / table["n_checked"]

@@ -44,6 +44,10 @@ EXTRA_COLUMNS: dict[str, str] = {
     "top_p": "Nucleus sampling p from run.json; empty if unknown.",
     "max_tokens": "Generation limit from run.json; empty if unknown.",
     "seed": "Generation seed from run.json; empty if unknown.",
+    "truncated": "Share of replies that stopped at the token cap (finish_reason length), "
+    "samples averaged per task first.",
+    "prompt_strict_completed": "prompt_strict over the replies that finished (not truncated); "
+    "empty if none did.",
 }
 """Fixed columns after the required ones."""
 

@@ -83,14 +83,14 @@ def _compare(results: Any, args: argparse.Namespace) -> list[Comparison]:
 
 def print_table(table: pd.DataFrame) -> None:
     view = Table("rank", "model", "suite", "tasks", "prompt strict (95% CI)", "prompt loose",
-                 "inst strict", "inst loose", "errors", box=None)
+                 "inst strict", "inst loose", "errors", "cut at cap", box=None)
     for row in table.to_dict("records"):
         view.add_row(*map(literal, (
             row.get("rank", ""), row["model"], row["suite"], row.get("n_tasks", ""),
             f"{percent(row['prompt_strict'])} ({percent(row.get('prompt_strict_ci_low'))}–"
             f"{percent(row.get('prompt_strict_ci_high'))})",
             percent(row.get("prompt_loose")), percent(row.get("inst_strict")),
-            percent(row.get("inst_loose")), row.get("errors", ""),
+            percent(row.get("inst_loose")), row.get("errors", ""), percent(row.get("truncated")),
         )))
     out.print(view)
 

@@ -114,7 +114,8 @@ def leaderboard_table(table: pd.DataFrame) -> str:
                ("n_tasks", "Tasks", "number"), ("prompt_strict", "Prompt strict %", "number"),
                ("ci", "95% CI", "number"), ("prompt_loose", "Prompt loose %", "number"),
                ("inst_strict", "Inst. strict %", "number"), ("inst_loose", "Inst. loose %", "number"),
-               ("errors", "Errors", "number")]
+               ("errors", "Errors", "number"), ("truncated", "Cut at cap %", "number"),
+               ("prompt_strict_completed", "Strict, finished %", "number")]
     headers += [(c, ("lang " if c.startswith(LANGUAGE_PREFIX) else "") + short_header(c), "number")
                 for c in dynamic]
     head = "".join(
@@ -132,6 +133,7 @@ def leaderboard_table(table: pd.DataFrame) -> str:
                                                            f"{percent(row.get('prompt_strict_ci_high'))}")]
         cells += [_num_cell(row.get(c)) for c in ("prompt_loose", "inst_strict", "inst_loose")]
         cells.append(_num_cell(row.get("errors"), str(row.get("errors", ""))))
+        cells += [_num_cell(row.get(c)) for c in ("truncated", "prompt_strict_completed")]
         cells += [_num_cell(row.get(c)) for c in dynamic]
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return (f'<table id="leaderboard-table" class="sortable"><thead><tr>{head}</tr></thead>'

@@ -69,7 +69,7 @@ class Results:
 
     samples: pd.DataFrame
     """One row per (model, suite, suite_sha256, task_id, sample): categorical keys, language,
-    category, pattern, prompt_strict, prompt_loose, error (bool), n_constraints, n_strict,
+    category, pattern, prompt_strict, prompt_loose, error, truncated (bools), n_constraints, n_strict,
     n_loose, source (index into `sources`)."""
     verdicts: pd.DataFrame
     """One row per constraint verdict: row (index into `samples`), checker, family, turn,
@@ -221,6 +221,7 @@ class _Columns:
         self.groups, self.tasks, self.attrs, self.checkers = _Codes(), _Codes(), _Codes(), _Codes()
         self.group, self.task, self.attr = array("i"), array("i"), array("i")
         self.sample = array("q")
+        self.truncated = array("b")
         self.stats = array("q")
         self.verdicts = array("q")
         self.file_rows: list[int] = []
@@ -229,6 +230,7 @@ class _Columns:
         groups, tasks, attrs, checkers = self.groups, self.tasks, self.attrs, self.checkers
         group, task, attr = self.group.append, self.task.append, self.attr.append
         sample, stats, verdict_append = self.sample.append, self.stats.append, self.verdicts.append
+        truncated = self.truncated.append
         max_turn, max_constraints, max_sample = self.MAX_TURN, self.MAX_CONSTRAINTS, self.MAX_SAMPLE
         before = len(self.stats)
         for number, rec in read_jsonl(path, LeaderboardError):
@@ -242,6 +244,7 @@ class _Columns:
                 task(tasks[str(task_id) if type(task_id) is int else _text(task_id, "task_id")])
                 attr(attrs[(get("language") or None, get("category") or None, get("pattern") or None)])
                 sample(_whole(get("sample") or 0, "sample", max_sample))
+                truncated(_flag(get("truncated", False), "truncated"))
                 n_strict = n_loose = 0
                 constraints = get("constraints") or []
                 if type(constraints) is not list:
@@ -282,6 +285,7 @@ class _Columns:
         samples["prompt_strict"] = (flags & 1).astype(bool)
         samples["prompt_loose"] = (flags & 2).astype(bool)
         samples["error"] = (flags & 4).astype(bool)
+        samples["truncated"] = numbers(self.truncated, np.int8).astype(bool)
         field_mask = (1 << 20) - 1
         samples["n_constraints"] = (stats & field_mask).astype(np.int32)
         samples["n_strict"] = ((stats >> 20) & field_mask).astype(np.int32)

@@ -56,7 +56,7 @@ def markdown_table(
     categories = [c for c in dynamic if c.startswith(CATEGORY_PREFIX)]
     languages = [c for c in dynamic if c.startswith(LANGUAGE_PREFIX)]
     header = ["Rank", "Model", "Suite", "Tasks", "Prompt strict (95% CI)", "Prompt loose",
-              "Inst. strict", "Inst. loose", "Errors"]
+              "Inst. strict", "Inst. loose", "Errors", "Cut at cap", "Strict, finished"]
     header += [cell(short_header(c)) for c in categories + languages]
     lines = ["| " + " | ".join(header) + " |",
              "|" + "|".join(["---:", ":---", ":---"] + ["---:"] * (len(header) - 3)) + "|"]
@@ -67,6 +67,7 @@ def markdown_table(
             cell(row.get("rank", "")), cell(row["model"]), cell(row["suite"]),
             cell(row.get("n_tasks", "")), strict, percent(row.get("prompt_loose")),
             percent(row.get("inst_strict")), percent(row.get("inst_loose")), cell(row.get("errors", "")),
+            percent(row.get("truncated")), percent(row.get("prompt_strict_completed")),
         ]
         values += [percent(row.get(c)) for c in categories + languages]
         lines.append("| " + " | ".join(values) + " |")

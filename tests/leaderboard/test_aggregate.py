@@ -35,6 +35,18 @@ def test_samples_are_averaged_per_task_first(table):
     assert a["samples"] == 2
 
 
+def test_truncated_replies_are_counted_and_set_apart_in_prompt_strict_completed(tmp_path, lb):
+    cut = [lb.record("M", "t1", [(False, False)], sample=0) | {"truncated": True},
+           lb.record("M", "t1", [(True, True)], sample=1),
+           lb.record("M", "t2", [(False, False)], language="zh") | {"truncated": True},
+           lb.record("M", "t3", [(True, True)], language="zh"),
+           lb.record("M", "t4", [(False, False)])]
+    m = row(leaderboard(load_results([lb.write_run(tmp_path / "m", cut)]), n_boot=50), "M")
+    assert m["truncated"] == pytest.approx((0.5 + 1 + 0 + 0) / 4)
+    assert m["prompt_strict"] == pytest.approx((0.5 + 0 + 1 + 0) / 4)
+    assert m["prompt_strict_completed"] == pytest.approx((1 + 1 + 0) / 3)  # t2 never finished
+
+
 def test_single_sample_model(table):
     b = row(table, "B")
     assert b["prompt_strict"] == pytest.approx(1 / 3)

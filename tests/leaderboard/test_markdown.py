@@ -24,7 +24,8 @@ def test_table_rows_in_leaderboard_order(hand_made_dir):
     a = body[1].split(" | ")
     assert a[4].startswith("**66.7** (")  # prompt_strict with its interval
     assert a[5:9] == ["83.3", "66.7", "75.0", "1"]
-    assert a[9:] == ["50.0", "100.0", "50.0", "75.0 |"]
+    assert a[9:11] == ["0.0", "66.7"]  # nothing cut at the cap: strict on finished replies is strict
+    assert a[11:] == ["50.0", "100.0", "50.0", "75.0 |"]
     assert "1 | B | s2" in body[0] and "| – |" in body[0]  # no zh task in s2
     assert "bootstrap over tasks (100 replicates, seed 0)" in text
     assert "s `h1`" in text
