@@ -16,6 +16,7 @@ from ifbench.checking.base import Context
 from ifbench.checking.evaluate import BoundConstraint, evaluate
 from ifbench.checking.reasoning import UnclosedPolicy, split_reasoning
 from ifbench.errors import ResponsesError
+from ifbench.protocol import protocol_id, protocol_of
 from ifbench.records import (
     ConstraintResult,
     ReasoningOutcome,
@@ -232,13 +233,21 @@ def provenance(responses: Path, *, keep_reasoning: bool = False,
     )
 
 
+def with_protocol(manifest: RunManifest) -> RunManifest:
+    """The manifest with its protocol (ifbench/protocol.py) and the protocol's id written out."""
+    found = protocol_of(manifest.model_dump(mode="json"))
+    if found is None:
+        return manifest
+    return manifest.model_copy(update={"protocol": found, "protocol_id": protocol_id(found)})
+
+
 def scored_manifest(
     previous: RunManifest | None, tasks: list[Task], results: list[ResultRecord], responses: Path,
     scoring: Scoring,
 ) -> RunManifest:
     """run.json after `ifbench score`: the run's own (if any) with this scoring's provenance."""
     if previous is not None:
-        return previous.model_copy(update={"scoring": scoring})
+        return with_protocol(previous.model_copy(update={"scoring": scoring}))
     return RunManifest(
         status="scored",
         ifbench_version=scoring.ifbench_version,

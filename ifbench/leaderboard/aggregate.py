@@ -22,6 +22,7 @@ from ifbench.leaderboard.columns import (
 )
 from ifbench.leaderboard.load import Results, Source
 from ifbench.leaderboard.stats import DEFAULT_BOOTSTRAP, assign_ranks, intervals
+from ifbench.protocol import protocol_id, protocol_json
 
 GROUP_KEY = list(KEY_COLUMNS)
 TASK_KEY = [*GROUP_KEY, "task_id"]
@@ -96,6 +97,13 @@ def _run_info(samples: pd.DataFrame, sources: list[Source], warnings: list[str])
         versions = {str(s.version or __version__) for s in used}
         row["ifbench_version"] = " | ".join(sorted(versions))
         row["date"] = max(s.date for s in used)
+        protocols = {protocol_id(s.protocol): s.protocol for s in used}
+        row["protocol"] = " | ".join(sorted(protocols))
+        row["protocol_settings"] = " | ".join(
+            protocol_json(p) for _, p in sorted(protocols.items()) if p is not None) or None
+        if len(protocols) > 1:
+            warnings.append(f"model '{key[0]}' suite '{key[1]}': runs under {len(protocols)} different "
+                            "protocols are aggregated together")
         for name in SETTINGS_COLUMNS:
             values = {repr(s.settings.get(name)): s.settings.get(name) for s in used}
             known = [v for v in values.values() if v is not None]

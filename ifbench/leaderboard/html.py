@@ -21,7 +21,7 @@ from ifbench.leaderboard.charts import bar_chart, esc, heat_map
 from ifbench.leaderboard.columns import LANGUAGE_PREFIX, is_dynamic
 from ifbench.leaderboard.drilldown import MAX_TASKS, Answer, TaskDetail, collect
 from ifbench.leaderboard.load import Results
-from ifbench.leaderboard.markdown import percent, short_header
+from ifbench.leaderboard.markdown import percent, protocol_differences, settings_text, short_header
 from ifbench.leaderboard.stats import DEFAULT_BOOTSTRAP
 
 _STYLE = """
@@ -230,6 +230,7 @@ averaged per task first. 95% CI: percentile bootstrap over tasks ({n_boot} repli
 Models share a rank unless their intervals separate them. Click a column header to sort.</p>
 <h2 id="leaderboard">Leaderboard</h2>
 {leaderboard_table(table)}
+{protocol_notes(table)}
 <h2 id="chart">Prompt-level strict accuracy with 95% intervals</h2>
 <div id="bar-charts">{"".join(charts)}</div>
 <h2 id="heatmap">Pass rate by checker family (instruction-level, strict)</h2>
@@ -244,6 +245,16 @@ Models share a rank unless their intervals separate them. Click a column header 
 <script>{_SCRIPT}</script>
 </body></html>
 """
+
+
+def protocol_notes(table: pd.DataFrame) -> str:
+    """A note per suite whose rows ran under several protocols, with the settings that differ."""
+    notes = []
+    for suite, protocols in protocol_differences(table):
+        items = "".join(f"<li><code>{esc(pid)}</code>: {esc(settings_text(s))}</li>" for pid, s in protocols.items())
+        notes.append(f'<div class="note protocols">Suite {esc(suite)} ran under {len(protocols)} '
+                     f"protocols, ranked apart (not comparable across them):<ul>{items}</ul></div>")
+    return "".join(notes)
 
 
 def write_html(path: Path, html: str) -> None:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ifbench.errors import LeaderboardError, ResponsesError
+from ifbench.protocol import protocol_of
 from ifbench.leaderboard.columns import SETTINGS_COLUMNS
 from ifbench.records import (
     RESPONSES_FILE,
@@ -61,6 +62,11 @@ class Source:
     def settings(self) -> dict[str, Any]:
         settings = self.run.get("settings")
         return settings if isinstance(settings, dict) else {}
+
+    @property
+    def protocol(self) -> dict[str, Any] | None:
+        """The run's protocol (ifbench/protocol.py), derived from run.json; None without one."""
+        return protocol_of(self.run)
 
 
 @dataclass

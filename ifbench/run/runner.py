@@ -34,7 +34,7 @@ from ifbench.run.backends import Backend, GenerationSettings, Request, RetryPoli
 from ifbench.run.journal import Journal
 from ifbench.run.lock import OutputLock
 from ifbench.run.progress import ProgressBar
-from ifbench.scoring import Summary, provenance, score, summarize
+from ifbench.scoring import Summary, provenance, score, summarize, with_protocol
 from ifbench.tasks.load import suite_hashes
 from ifbench.tasks.models import Task
 
@@ -292,7 +292,7 @@ class Runner:
             summary=asdict(summary) if summary else None,
             files={name: path.name for name, path in self.paths.items()},
         )
-        write_manifest(self.paths["run"], manifest)
+        write_manifest(self.paths["run"], with_protocol(manifest))
 
 
 def _digest(messages: list[dict[str, str]]) -> str:

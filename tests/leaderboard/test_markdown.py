@@ -64,3 +64,22 @@ def test_names_cannot_add_links_emphasis_code_or_html():
 def html_text(html: str) -> str:
     """What a reader sees: tags dropped, entities decoded."""
     return entities.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_the_settings_that_differ_between_protocols_are_named(tmp_path, lb):
+    def run_json(max_tokens):
+        return {"settings": {"mode": "chat", "temperature": 0.0, "top_p": 1.0, "max_tokens": max_tokens,
+                             "seed": 0, "stop": [], "system": None, "extra_body": {}}, "samples": 1}
+
+    dirs = [lb.write_run(tmp_path / "a", [lb.record("A", "t1", [(True, True)])], run=run_json(512)),
+            lb.write_run(tmp_path / "b", [lb.record("B", "t1", [(True, True)])], run=run_json(2048))]
+    text = markdown_table(leaderboard(load_results(dirs), n_boot=10), n_boot=10)
+    assert "| Strict, finished | Protocol | basic |" in text.splitlines()[0]
+    [note] = [line for line in text.splitlines() if "protocols, ranked apart" in line]
+    assert note.startswith("Suite s ran under 2 protocols, ranked apart (not comparable across them): `")
+    assert "max\\_tokens 512" in note and "max\\_tokens 2048" in note and "temperature" not in note
+
+
+def test_one_protocol_adds_no_column(hand_made_dir):
+    text = markdown_table(leaderboard(load_results([hand_made_dir]), n_boot=10), n_boot=10)
+    assert "Protocol" not in text and "ranked apart" not in text
