@@ -206,7 +206,9 @@ def test_a_schema_pattern_that_backtracks_fails_after_its_time_limit(quick_patte
 def test_a_pattern_re_backtracks_on_runs_at_once():
     # `re` takes about a minute on this string; the `regex` module answers at once.
     verdict = check(json.dumps("a" * 30 + "!"), schema={"pattern": "^(a+)+$"})
-    assert verdict.reason == "JSON does not match the schema: $: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' does not match '^(a+)+$'"
+    assert verdict.reason == (
+        "JSON does not match the schema: $: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' does not match '^(a+)+$'"
+    )
 
 
 @pytest.mark.parametrize(
