@@ -9,9 +9,11 @@ cheapest possible word count), so each line prints a ratio rather than a bare ti
 from __future__ import annotations
 
 import argparse
+import math
 import time
 
 import ifbench
+from ifbench.checking import evaluate
 from ifbench.checking.registry import all_checkers
 
 
@@ -20,6 +22,7 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=10.0)
     parser.add_argument("--only", default="", help="checker id prefix, e.g. 'format.'")
     args = parser.parse_args()
+    evaluate.CHECK_BUDGET_S = math.inf  # time each checker in full, even past the budget of a check
     unit = "Dr. Smith said: don't stop at 3.14! 他说：“走吧。” | a | b |\n- item\n\n"
     text = (unit * int(args.mb * 1_000_000 / len(unit) + 1))[: int(args.mb * 1_000_000)]
     started = time.perf_counter()

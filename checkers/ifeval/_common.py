@@ -10,13 +10,11 @@ import regex
 
 from ifbench.checking import punkt
 from ifbench.checking.base import Verdict, plural
+from ifbench.checking.patterns import PATTERN_TIMEOUT_S
 from ifbench.checking.text import truncate
 
 Relation = Literal["less than", "at least"]
 """IFEval's two comparisons: 'less than' is strictly fewer, 'at least' is that many or more."""
-
-PATTERN_TIMEOUT_S = 1.0
-"""How long a regular expression written into a parameter may run on one response."""
 
 # Characters that make a parameter more than plain text once IFEval pastes it into a regex.
 _REGEX_META = frozenset(".^$*+?{}[]\\|()")

@@ -11,10 +11,11 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, best_match
 from jsonschema.validators import validator_for
 from pydantic import field_validator
-from referencing import Registry
 from referencing.exceptions import Unresolvable
 
+from ifbench.checkers.native._json_schema import guarded_validator, uses_unguarded_patterns
 from ifbench.checking.base import Conflict, Context, Example, LintHints, Params, Verdict
+from ifbench.checking.patterns import PatternTimeout
 from ifbench.checking.registry import checker
 from ifbench.checking.text import fold, truncate
 
@@ -34,6 +35,11 @@ def _valid_schema(schema: dict[str, Any] | bool | None) -> dict[str, Any] | bool
         except SchemaError as error:
             message = f"{error.json_path}: {truncate(error.message, 120)}"
             raise ValueError(f"not a valid JSON Schema: {message}") from None
+    if uses_unguarded_patterns(schema):
+        raise ValueError(
+            "unevaluatedProperties together with patternProperties is not supported (jsonschema "
+            "would run the patterns with no time limit); use additionalProperties instead"
+        )
     return schema
 
 
@@ -154,9 +160,8 @@ def format_json(response: str, params: JsonParams, context: Context) -> Verdict:
     schema = params.schema
     if schema is None:
         return Verdict(passed=True, reason=f"{measured}; no schema required")
-    validator = validator_for(schema, default=Draft202012Validator)(schema, registry=Registry())
     try:
-        error = best_match(validator.iter_errors(value))
+        error = best_match(guarded_validator(schema).iter_errors(value))
     except Unresolvable as problem:
         return _fail(
             "not checked: the schema has a $ref that cannot be resolved (remote references "
@@ -164,6 +169,8 @@ def format_json(response: str, params: JsonParams, context: Context) -> Verdict:
         )
     except RecursionError:
         return _fail("not checked: the JSON is nested too deeply to validate (recursion limit)")
+    except PatternTimeout as slow:
+        return _fail(f"schema pattern {slow}; treated as not matching")
     if error is not None:
         message = truncate(error.message, 120)
         return _fail(f"JSON does not match the schema: {error.json_path}: {message}")

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ifbench.checking import budget
 from ifbench.checking.base import Checker, Context, Params, Verdict
 from ifbench.checking.loose import loose_variants
 from ifbench.checking.registry import all_checkers, get_checker, parse_params
@@ -13,6 +14,11 @@ from ifbench.errors import ConstraintError
 
 CheckMode = Literal["strict", "loose"]
 """Strict: the response as it is; loose: IFEval's variants of it (see loose.py)."""
+
+CHECK_BUDGET_S = 5.0
+"""How long one `evaluate` call may take, all loose variants together, so a pathological reply
+costs a run this much at most. Honest replies finish far sooner: the slowest checker takes
+about 0.8 s per MB of reply, loose (bench/bench_hostile.py on 2 cores)."""
 
 
 @dataclass(frozen=True)
@@ -42,11 +48,25 @@ def bind(constraint: Mapping[str, Any]) -> BoundConstraint:
 
 
 def evaluate(bound: BoundConstraint, response: str, context: Context, mode: CheckMode) -> Verdict:
-    """The verdict of `bound` on `response`; never raises for any response text."""
+    """The verdict of `bound` on `response`; never raises for any response text.
+
+    A checker still busy after CHECK_BUDGET_S fails with a reason saying so.
+    """
+    if mode not in ("strict", "loose"):
+        raise ValueError(f"mode must be 'strict' or 'loose', not {mode!r}")
+    try:
+        return budget.within(CHECK_BUDGET_S, _evaluate, bound, response, context, mode)
+    except budget.OverBudget as over:
+        return Verdict(
+            passed=False,
+            reason=f"checker {bound.id} gave up after {over.seconds:g} s on this response "
+            f"({len(response)} characters)",
+        )
+
+
+def _evaluate(bound: BoundConstraint, response: str, context: Context, mode: CheckMode) -> Verdict:
     if mode == "strict":
         return _run(bound, response, context)
-    if mode != "loose":
-        raise ValueError(f"mode must be 'strict' or 'loose', not {mode!r}")
     first: Verdict | None = None
     seen: set[str] = set()
     for name, text in loose_variants(response):

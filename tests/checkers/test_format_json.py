@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import ifbench
 from ifbench import ConstraintError
+from ifbench.checking import patterns
 
 
 def check(text: str, **params) -> ifbench.Verdict:
@@ -168,3 +171,102 @@ def test_bad_parameters_are_refused_when_the_constraint_is_bound(params, fragmen
 def test_the_catalog_calls_the_parameters_schema_and_fence():
     schemas = {cid: schema for cid, _, schema in ifbench.checkers_catalog()}
     assert set(schemas["format.json"]["properties"]) == {"schema", "fence"}
+
+
+# Hostile replies against schema keywords that jsonschema runs slowly: each costs at most a
+# pattern time limit (patterns.py) or is linear.
+BACKTRACKS = "^(a|a)+$"  # exponential even for the `regex` module: each extra `a` doubles the time
+NEAR_MISS = "a" * 22 + "!"  # a second or so for `regex`, seconds for `re`
+
+
+@pytest.fixture()
+def quick_patterns(monkeypatch):
+    monkeypatch.setattr(patterns, "PATTERN_TIMEOUT_S", 0.1)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"pattern": BACKTRACKS},
+        {"patternProperties": {BACKTRACKS: {"type": "integer"}}},
+        {"patternProperties": {BACKTRACKS: {}}, "additionalProperties": False},
+        {"propertyNames": {"pattern": BACKTRACKS}},
+    ],
+)
+def test_a_schema_pattern_that_backtracks_fails_after_its_time_limit(quick_patterns, schema):
+    text = json.dumps(NEAR_MISS if "pattern" in schema else {NEAR_MISS: 1})
+    verdict = check(text, schema=schema)
+    assert not verdict.passed
+    assert verdict.reason == (
+        f"schema pattern {BACKTRACKS!r} took over 0.1 s on a 23-character string; "
+        "treated as not matching"
+    )
+
+
+def test_a_pattern_re_backtracks_on_runs_at_once():
+    # `re` takes about a minute on this string; the `regex` module answers at once.
+    verdict = check(json.dumps("a" * 30 + "!"), schema={"pattern": "^(a+)+$"})
+    assert verdict.reason == (
+        "JSON does not match the schema: $: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' does not match '^(a+)+$'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "schema", "expected"),
+    [
+        ('{"城市": "北京"}', {"patternProperties": {"^城": {"type": "string"}}}, True),
+        ('{"城市": 1}', {"patternProperties": {"^城": {"type": "string"}}}, False),
+        ('{"城市": 1}', {"patternProperties": {"^城": {}}, "additionalProperties": False}, True),
+        ('{"人口": 1}', {"patternProperties": {"^城": {}}, "additionalProperties": False}, False),
+        ('{"name": "x1"}', {"properties": {"name": {"pattern": "^[a-z]+\\d$"}}}, True),
+        ('{"name": "x"}', {"properties": {"name": {"pattern": "^[a-z]+\\d$"}}}, False),
+    ],
+)
+def test_pattern_keywords_keep_their_meaning(text, schema, expected):
+    assert check(text, schema=schema).passed is expected
+
+
+def test_additional_properties_name_the_unexpected_keys():
+    assert check('{"a": 1, "b": 2}', schema={"additionalProperties": False}).reason == (
+        "JSON does not match the schema: $: Additional properties are not allowed ('a', 'b' were unexpected)"
+    )
+
+
+def test_unevaluated_properties_with_pattern_properties_is_refused():
+    schema = {"patternProperties": {"^a": {}}, "unevaluatedProperties": False}
+    with pytest.raises(ConstraintError, match="use additionalProperties"):
+        check("{}", schema=schema)
+
+
+UNIQUE = {"type": "array", "uniqueItems": True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[1, 2, 3]", True),
+        ("[1, 1.0]", False),  # JSON numbers: 1 and 1.0 are the same value
+        ("[1, true]", True),
+        ("[0, false]", True),
+        ('[{"a": 1, "b": 2}, {"b": 2, "a": 1}]', False),  # key order is irrelevant
+        ('[{"a": 1}, {"a": true}]', True),
+        ("[[1, 2], [2, 1]]", True),  # array order matters
+        ("[[1, [2]], [1.0, [2.0]]]", False),
+        ('["北京", "上海"]', True),
+        ('[{"城市": "北京"}, {"城市": "北京"}]', False),
+        ("[null, null]", False),
+        ('[null, "null", 0, "", [], {}]', True),
+    ],
+)
+def test_unique_items_follows_json_equality(text, expected):
+    assert check(text, schema=UNIQUE).passed is expected
+
+
+def test_unique_items_on_ten_thousand_objects_is_linear():
+    # jsonschema compares unhashable items pairwise: over a minute here, past the check budget.
+    items = [{"id": i, "tags": [i, str(i)]} for i in range(10_000)]
+    assert check(json.dumps(items), schema=UNIQUE).passed
+    verdict = check(json.dumps([*items, {"tags": [0, "0"], "id": 0.0}]), schema=UNIQUE)
+    assert verdict.reason == (
+        "JSON does not match the schema: $: has non-unique elements: items 0 and 10000 are equal"
+    )
