@@ -379,6 +379,7 @@ def test_select_tasks_filters_and_limits():
     (b'{"a": 1}\n' + b"x" * 200_000, b'{"a": 1}\n'),  # a torn line longer than one read
     (b"no newline at all", b""),
     (b'{"a": 1}\n{"b": 2}', b'{"a": 1}\n{"b": 2}\n'),  # complete, only its newline is missing
+    (b'{"only": "\xe4\xb8\x80"}', b'{"only": "\xe4\xb8\x80"}\n'),  # a one-line file, no newline
 ])
 def test_a_torn_last_line_is_cut_before_appending(tmp_path, content, kept):
     from ifbench.records import repair_tail
