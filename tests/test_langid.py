@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
-from conftest import CONFORMANCE
 from ifbench.checking.langid import _factory, base_language, detect_language
 
-REPLIES = CONFORMANCE / "ifeval" / "input_response_data_gpt4_20231107_145030.jsonl"
+REPLIES = (Path(__file__).resolve().parents[2] / "shared" / "conformance" / "ifeval"
+           / "input_response_data_gpt4_20231107_145030.jsonl")
 
 
 def probabilities(factory, text: str) -> list[tuple[str, float]] | None:
