@@ -16,10 +16,11 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -93,6 +94,10 @@ class ConstraintResult(BaseModel):
     turn: int = 0
 
 
+ReasoningOutcome = Literal["none", "separate", "kept", "stripped", "unclosed"]
+"""What scoring did with a reply's reasoning, from least to most telling."""
+
+
 class ResultRecord(BaseModel):
     """One line of results.jsonl: all verdicts for one (task, sample)."""
 
@@ -108,6 +113,12 @@ class ResultRecord(BaseModel):
     constraints: list[ConstraintResult]
     error: str | None = None
     """Set when the task had no usable reply; every constraint then counts as failed."""
+    truncated: bool = False
+    """A reply of this task stopped at the token cap (`finish_reason` is `length`)."""
+    reasoning: ReasoningOutcome | None = None
+    """What happened to the replies' reasoning (the most telling turn): none seen, returned
+    apart by the server, kept in the checked text (--keep-reasoning), stripped, or an
+    unclosed block (see ifbench/checking/reasoning.py). None: not checked (no reply)."""
     suite_sha256: str = ""
     version: int = RESULT_VERSION
 
@@ -129,6 +140,10 @@ class Scoring(BaseModel):
     responses: str
     """The responses file that was scored."""
     responses_sha256: str
+    keep_reasoning: bool = False
+    """Reasoning blocks were checked with the answer (--keep-reasoning)."""
+    unclosed_reasoning: str = "empty"
+    """How a reply whose reasoning never closed was scored (--unclosed-reasoning)."""
 
 
 class RunManifest(BaseModel):
@@ -205,6 +220,17 @@ def _parse(line: str) -> Any:
     return json.loads(line)  # leading spaces and the like, or a real error with its message
 
 
+def json_problem(problem: ValueError | RecursionError) -> str:
+    """What is wrong with a text `json` refused, in words (not Python's advice to raise a limit)."""
+    if isinstance(problem, RecursionError):
+        return "nested too deeply"
+    if isinstance(problem, json.JSONDecodeError):
+        return problem.msg
+    if "integer string conversion" in str(problem):  # CPython's guard against quadratic int parsing
+        return f"a number with more than {sys.get_int_max_str_digits()} digits"
+    return str(problem)
+
+
 def read_jsonl(path: Path, error: type[IfbenchError] = ResponsesError) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, object) for each non-empty line; `error` names the path and line of a bad one.
 
@@ -217,10 +243,10 @@ def read_jsonl(path: Path, error: type[IfbenchError] = ResponsesError) -> Iterat
                     continue
                 try:
                     data = _parse(line)
-                except json.JSONDecodeError as problem:
+                except (ValueError, RecursionError) as problem:
                     if not line.endswith("\n"):
                         return  # the torn last line
-                    raise error(f"{path}:{number}: invalid JSON: {problem.msg}") from None
+                    raise error(f"{path}:{number}: invalid JSON: {json_problem(problem)}") from None
                 if type(data) is not dict:
                     raise error(f"{path}:{number}: expected a JSON object")
                 yield number, data
@@ -276,9 +302,14 @@ def read_manifest(path: Path) -> RunManifest | None:
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as problem:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as problem:
         raise ResponsesError(f"{path}: cannot read: {problem}") from None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as problem:
+        where = f" at line {problem.lineno}" if isinstance(problem, json.JSONDecodeError) else ""
+        raise ResponsesError(f"{path}: invalid JSON{where}: {json_problem(problem)}") from None
     if not isinstance(data, dict):
         raise ResponsesError(f"{path}: not a JSON object")
     return validated(RunManifest, data, str(path))

@@ -10,14 +10,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from ifbench.checking.base import Context
 from ifbench.checking.evaluate import BoundConstraint, evaluate
-from ifbench.checking.reasoning import strip_reasoning
+from ifbench.checking.reasoning import UnclosedPolicy, split_reasoning
 from ifbench.errors import ResponsesError
+from ifbench.protocol import protocol_id, protocol_of
 from ifbench.records import (
     ConstraintResult,
+    ReasoningOutcome,
     ResponseRecord,
     ResultRecord,
     RunManifest,
@@ -37,18 +39,22 @@ def score_task(
     model: str,
     sample: int = 0,
     keep_reasoning: bool = False,
+    unclosed_reasoning: UnclosedPolicy = "empty",
     suite_sha256: str = "",
     bound: list[list[BoundConstraint]] | None = None,
 ) -> ResultRecord:
     """Check every turn's reply against that turn's constraints.
 
     `replies[i]` answers turn i; a missing or errored reply fails all of its constraints
-    (and those of later turns), with the reason saying so.
+    (and those of later turns), with the reason saying so. Reasoning is split off each reply
+    first (checking/reasoning.py) unless `keep_reasoning`.
     """
     turns = task.user_turns()
     bound = bound if bound is not None else [[c.bind() for c in turn.constraints] for turn in turns]
     results: list[ConstraintResult] = []
     task_error: str | None = None
+    statuses: list[ReasoningOutcome] = []
+    truncated = False
     for index, (turn, turn_bound) in enumerate(zip(turns, bound)):
         reply = replies[index] if index < len(replies) else None
         if task_error is None:
@@ -57,6 +63,13 @@ def score_task(
             elif reply.error:
                 task_error = f"turn {index}: {reply.error}"
         context = Context(prompt=turn.prompt, language=task.language)
+        text, unanswered = "", None
+        if task_error is None and reply is not None:
+            text, status = _answer(reply, keep_reasoning, unclosed_reasoning)
+            truncated = truncated or reply.finish_reason == "length"
+            statuses.append(status)
+            if status == "unclosed" and not text:
+                unanswered = UNCLOSED_REASON
         for constraint, spec in zip(turn.constraints, turn_bound):
             if task_error is not None:
                 reason = f"not checked: {task_error}"
@@ -67,8 +80,10 @@ def score_task(
                     )
                 )
                 continue
-            assert reply is not None
-            text = reply.response if keep_reasoning else strip_reasoning(reply.response)
+            if unanswered is not None:
+                results.append(ConstraintResult(id=spec.id, params=constraint.params, strict=False,
+                                                loose=False, reason=unanswered, turn=index))
+                continue
             strict = evaluate(spec, text, context, "strict")
             loose = strict if strict.passed else evaluate(spec, text, context, "loose")
             results.append(
@@ -94,8 +109,31 @@ def score_task(
         prompt_loose=task_error is None and all(r.loose for r in results),
         constraints=results,
         error=task_error,
+        truncated=truncated,
+        reasoning=_worst(statuses),
         suite_sha256=suite_sha256,
     )
+
+
+UNCLOSED_REASON = ("no answer: the reasoning block never closed (cut at the token cap?); "
+                   "scored as empty (--unclosed-reasoning answer scores the text after the tag)")
+_SEVERITY: tuple[ReasoningOutcome, ...] = get_args(ReasoningOutcome)
+
+
+def _answer(reply: ResponseRecord, keep: bool,
+            unclosed: UnclosedPolicy) -> tuple[str, ReasoningOutcome]:
+    """The text to check and what happened to the reply's reasoning."""
+    separate = bool((reply.model_extra or {}).get("reasoning_content"))
+    if keep:
+        found = split_reasoning(reply.response, unclosed).reasoning != "none"
+        return reply.response, "kept" if found else ("separate" if separate else "none")
+    answer = split_reasoning(reply.response, unclosed)
+    return answer.text, "separate" if answer.reasoning == "none" and separate else answer.reasoning
+
+
+def _worst(statuses: list[ReasoningOutcome]) -> ReasoningOutcome | None:
+    """The turn status that says most (a task is `unclosed` if any turn was)."""
+    return max(statuses, key=_SEVERITY.index) if statuses else None
 
 
 def score(
@@ -104,6 +142,7 @@ def score(
     *,
     missing: MissingPolicy = "error",
     keep_reasoning: bool = False,
+    unclosed_reasoning: UnclosedPolicy = "empty",
 ) -> list[ResultRecord]:
     """Results for every (model, task, sample) in `responses`.
 
@@ -133,6 +172,7 @@ def score(
                 results.append(
                     score_task(
                         task, replies, model=model, sample=sample, keep_reasoning=keep_reasoning,
+                        unclosed_reasoning=unclosed_reasoning,
                         suite_sha256=hashes[task.suite], bound=bound[id(task)],
                     )
                 )
@@ -156,6 +196,8 @@ class Summary:
     inst_strict: float
     inst_loose: float
     errors: int
+    truncated: int = 0
+    """Tasks (x samples) whose reply stopped at the token cap."""
 
 
 def summarize(results: list[ResultRecord]) -> Summary:
@@ -172,11 +214,13 @@ def summarize(results: list[ResultRecord]) -> Summary:
         inst_strict=share([c.strict for c in constraints]),
         inst_loose=share([c.loose for c in constraints]),
         errors=sum(r.error is not None for r in results),
+        truncated=sum(r.truncated for r in results),
     )
 
 
-def provenance(responses: Path) -> Scoring:
-    """This scorer's version, the responses file's name and sha256, and the time now."""
+def provenance(responses: Path, *, keep_reasoning: bool = False,
+               unclosed_reasoning: UnclosedPolicy = "empty") -> Scoring:
+    """This scorer's version and reasoning policy, the responses file's name and sha256, the time now."""
     from ifbench import __version__
 
     return Scoring(
@@ -184,16 +228,26 @@ def provenance(responses: Path) -> Scoring:
         scored_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         responses=responses.name,
         responses_sha256=sha256_file(responses),
+        keep_reasoning=keep_reasoning,
+        unclosed_reasoning=unclosed_reasoning,
     )
 
 
+def with_protocol(manifest: RunManifest) -> RunManifest:
+    """The manifest with its protocol (ifbench/protocol.py) and the protocol's id written out."""
+    found = protocol_of(manifest.model_dump(mode="json"))
+    if found is None:
+        return manifest
+    return manifest.model_copy(update={"protocol": found, "protocol_id": protocol_id(found)})
+
+
 def scored_manifest(
-    previous: RunManifest | None, tasks: list[Task], results: list[ResultRecord], responses: Path
+    previous: RunManifest | None, tasks: list[Task], results: list[ResultRecord], responses: Path,
+    scoring: Scoring,
 ) -> RunManifest:
     """run.json after `ifbench score`: the run's own (if any) with this scoring's provenance."""
-    scoring = provenance(responses)
     if previous is not None:
-        return previous.model_copy(update={"scoring": scoring})
+        return with_protocol(previous.model_copy(update={"scoring": scoring}))
     return RunManifest(
         status="scored",
         ifbench_version=scoring.ifbench_version,

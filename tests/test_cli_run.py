@@ -236,3 +236,34 @@ def test_numeric_flags_must_be_finite_and_in_range(ifbench_script, tmp_path, fla
                      "openai:m@http://127.0.0.1:9", "--out", str(tmp_path / "o"), flag, value)
     assert result.returncode != 0 and message in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "o").exists()
+
+
+def test_replies_cut_at_the_cap_are_flagged_in_results_and_warned_about(ifbench_script, tmp_path, stub_server):
+    tasks = task_file(tmp_path, 3, prompt="Write at length #fault=length#")
+    out = tmp_path / "out"
+    result = ifbench(ifbench_script, "run", str(tasks), "--model", f"openai:stub@{stub_server}",
+                     "--out", str(out), "--no-progress", "--max-tokens", "64")
+    assert result.returncode == 0, result.stderr
+    assert [r["truncated"] for r in lines(out / "results.jsonl")] == [True, False, False]
+    assert "warning: 1 of 3 replies (33.3%) stopped at the token cap" in result.stderr
+    assert "raise --max-tokens" in result.stderr
+    assert json.loads((out / "run.json").read_text())["scoring"]["unclosed_reasoning"] == "empty"
+
+
+def test_two_runs_with_different_system_prompts_are_two_protocols_on_the_leaderboard(
+        ifbench_script, tmp_path, stub_server):
+    tasks = task_file(tmp_path, 2)
+    for name, system in (("en", "Answer in English."), ("zh", "请用中文回答。")):
+        done = ifbench(ifbench_script, "run", str(tasks), "--model", f"openai:stub@{stub_server}",
+                       "--name", name, "--system", system, "--out", str(tmp_path / name), "--no-progress")
+        assert done.returncode == 0, done.stderr
+    en, zh = (json.loads((tmp_path / n / "run.json").read_text()) for n in ("en", "zh"))
+    assert en["protocol"]["system_sha256"] != zh["protocol"]["system_sha256"]
+    assert en["protocol_id"] != zh["protocol_id"]
+    board = tmp_path / "board.csv"
+    done = ifbench(ifbench_script, "leaderboard", str(tmp_path / "en"), str(tmp_path / "zh"), "--out", str(board))
+    assert done.returncode == 0, done.stderr
+    import pandas as pd
+
+    rows = pd.read_csv(board).set_index("model")
+    assert {rows.loc["en", "protocol"], rows.loc["zh", "protocol"]} == {en["protocol_id"], zh["protocol_id"]}

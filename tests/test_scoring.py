@@ -45,6 +45,26 @@ def test_reasoning_blocks_are_stripped_unless_kept():
     assert not kept.constraints[0].strict
 
 
+def test_an_unclosed_reasoning_block_scores_as_an_empty_answer_and_says_why():
+    cut = reply(SHORT, "<think>Gravity... let me count the words one by one", finish_reason="length")
+    result = score_task(SHORT, [cut], model="m")
+    assert result.reasoning == "unclosed" and not result.prompt_strict and not result.prompt_loose
+    assert all(c.reason.startswith("no answer: the reasoning block never closed") for c in result.constraints)
+    forgiving = score_task(SHORT, [reply(SHORT, "<think>Mass pulls.\n\nAlways.")], model="m",
+                           unclosed_reasoning="answer")
+    assert forgiving.reasoning == "unclosed" and forgiving.prompt_strict
+
+
+@pytest.mark.parametrize("text, extra, keep, outcome", [
+    ("Mass pulls.\n\nAlways.", {}, False, "none"),
+    ("Mass pulls.\n\nAlways.", {"reasoning_content": "引力是什么？"}, False, "separate"),
+    ("<think>先想</think>Mass pulls.\n\nAlways.", {}, False, "stripped"),
+    ("<think>先想</think>Mass pulls.\n\nAlways.", {}, True, "kept"),
+])
+def test_each_result_says_what_happened_to_the_reasoning(text, extra, keep, outcome):
+    assert score_task(SHORT, [reply(SHORT, text, **extra)], model="m", keep_reasoning=keep).reasoning == outcome
+
+
 def test_each_turn_is_checked_on_its_own_reply_and_results_say_which_turn_failed():
     result = score_task(
         TURNS, [reply(TURNS, "长城是古代的防御工程。"), reply(TURNS, "长城雄伟壮观，历史悠久，值得一游。", turn=1)], model="m"

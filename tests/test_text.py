@@ -7,7 +7,6 @@ import time
 import pytest
 
 from ifbench.checking.loose import loose_variants
-from ifbench.checking.reasoning import strip_reasoning
 from ifbench.checking.text import (
     count_keyword,
     count_words,
@@ -129,19 +128,3 @@ def test_loose_variants_follow_ifeval_order():
         "Title\nbody x",
         "body x",
     ]
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("<think>plan</think>\nAnswer.", "Answer."),
-        ("<THINKING>x</THINKING>A", "A"),
-        ("reasoning without opening</think>Answer", "Answer"),
-        ("Answer <think>cut off", "Answer"),
-        ("a<think>1</think>b<reasoning>2</reasoning>c", "abc"),
-        ("  no tags  ", "  no tags  "),
-        ("<think>思考</think>答案。", "答案。"),
-    ],
-)
-def test_strip_reasoning(text, expected):
-    assert strip_reasoning(text) == expected

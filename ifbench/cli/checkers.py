@@ -7,10 +7,11 @@ import json
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from ifbench.checking.base import Checker
 from ifbench.checking.registry import all_checkers, get_checker
-from ifbench.cli.output import out
+from ifbench.cli.output import literal, out
 
 
 def add_parser(commands: Any) -> None:
@@ -31,7 +32,7 @@ def cmd_checkers(args: argparse.Namespace) -> int:
             return 0
         table = Table("id", "description", box=None)
         for spec in all_checkers():
-            table.add_row(spec.id, spec.description)
+            table.add_row(literal(spec.id), literal(spec.description))
         out.print(table)
         return 0
     spec = get_checker(args.id)
@@ -39,25 +40,24 @@ def cmd_checkers(args: argparse.Namespace) -> int:
         out.print_json(json.dumps({"id": spec.id, "description": spec.description,
                                    "params": spec.params_schema()}, ensure_ascii=False))
         return 0
-    out.print(f"[bold]{spec.id}[/bold]: {spec.description}")
+    out.print(Text.assemble(literal(spec.id, "bold"), ": ", literal(spec.description)))
     if spec.languages is not None:
-        out.print(f"Applies to tasks in: {', '.join(sorted(spec.languages))}")
+        out.print(literal(f"Applies to tasks in: {', '.join(sorted(spec.languages))}"))
     for line in _lint_lines(spec):
-        out.print(line, markup=False)
+        out.print(literal(line))
     schema = spec.params_schema()
     required = set(schema.get("required", []))
     params = Table("parameter", "type", "default", "meaning", box=None)
     for name, field in schema.get("properties", {}).items():
         default = "(required)" if name in required else json.dumps(field.get("default"), ensure_ascii=False)
-        params.add_row(name, _type_name(field, schema), default, field.get("description", ""))
+        params.add_row(*map(literal, (name, _type_name(field, schema), default, field.get("description", ""))))
     out.print(params if schema.get("properties") else "No parameters.")
     if spec.examples:
         out.print("\nExamples:")
         for example in spec.examples:
             mark = "passes" if example.passes else "fails "
             constraint = json.dumps({"id": spec.id, **example.params}, ensure_ascii=False)
-            out.print(f"  {mark}  {constraint}  on  {json.dumps(example.response, ensure_ascii=False)}",
-                      markup=False)
+            out.print(literal(f"  {mark}  {constraint}  on  {json.dumps(example.response, ensure_ascii=False)}"))
     return 0
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
+from ifbench.cli.output import err, literal, out
 from ifbench.tasks.lint import RULES, lint_paths
 
 
@@ -13,11 +13,11 @@ def cmd_lint(args: argparse.Namespace) -> int:
     """Print every lint problem; exit 1 if there is any."""
     n_tasks, problems = lint_paths(args.tasks)
     for line in problems:
-        print(line)
+        out.print(literal(line))
     if problems:
-        print(f"{len(problems)} lint problem(s) in {n_tasks} tasks.", file=sys.stderr)
+        err.print(f"{len(problems)} lint problem(s) in {n_tasks} tasks.")
         return 1
-    print(f"OK: {n_tasks} tasks lint clean.")
+    out.print(f"OK: {n_tasks} tasks lint clean.")
     return 0
 
 

@@ -7,7 +7,7 @@ import sys
 
 from ifbench import __version__
 from ifbench.cli import checkers, generate, leaderboard, lint, run, score, suitecard, validate
-from ifbench.cli.output import err
+from ifbench.cli.output import err, literal
 from ifbench.errors import IfbenchError, TaskFileError
 
 
@@ -28,11 +28,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except TaskFileError as error:
         for problem in error.problems:
-            err.print(problem, markup=False)
+            err.print(literal(problem))
         err.print(f"{len(error.problems)} problem(s) found; nothing was run.", markup=False)
         return 1
     except IfbenchError as error:
-        err.print(f"error: {error}", markup=False)
+        err.print(literal(f"error: {error}"))
         return 1
 
 

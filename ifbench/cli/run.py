@@ -14,7 +14,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ifbench.cli.output import err, out, print_summary
+from ifbench.cli.output import err, literal, out, print_summary
+from ifbench.checking.reasoning import UNCLOSED_POLICIES
 from ifbench.errors import IfbenchError
 from ifbench.run.backends import (
     Backend,
@@ -57,6 +58,9 @@ def add_parser(commands: Any) -> None:
                           "'{\"chat_template_kwargs\": {\"enable_thinking\": false}}'")
     gen.add_argument("--keep-reasoning", action="store_true",
                      help="check <think>…</think> blocks too instead of stripping them before scoring")
+    gen.add_argument("--unclosed-reasoning", choices=UNCLOSED_POLICIES, default="empty",
+                     help="a reply whose <think> never closes scores as an empty answer (default), "
+                          "or its text after the tag is the answer")
     sel = run.add_argument_group("task selection (each option repeatable)")
     sel.add_argument("--suite", action="append", default=[])
     sel.add_argument("--category", action="append", default=[])
@@ -126,6 +130,7 @@ def run_setup(args: argparse.Namespace) -> RunSetup:
         out=Path(args.out) if args.out else default_out_dir(backend.label),
         settings=settings, samples=args.samples, concurrency=args.concurrency, rps=args.rps,
         retries=args.retries, keep_reasoning=args.keep_reasoning,
+        unclosed_reasoning=args.unclosed_reasoning,
         progress=False if args.no_progress else None,
         meta={"task_files": list(args.tasks), "filters": {
             "suite": args.suite, "category": args.category, "language": args.language,
@@ -139,20 +144,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         outcome = run(setup.tasks, setup.backend, setup.config)
     except KeyboardInterrupt:
-        err.print(f"Interrupted. Finished responses are saved in {setup.config.out}; "
-                  "run the same command again to resume.")
+        err.print(literal(f"Interrupted. Finished responses are saved in {setup.config.out}; "
+                          "run the same command again to resume."))
         return 130
     stats = outcome.stats
-    out.print(f"Model {setup.backend.label}: {len(setup.tasks)} task(s) x {args.samples} sample(s); "
-              f"{stats.sent} request(s) sent, {stats.resumed} resumed, {stats.retries} retried, "
-              f"{stats.errors} failed; {stats.cut_at_max_tokens} cut at --max-tokens; "
-              f"{stats.wall_s:.1f} s")
+    out.print(literal(
+        f"Model {setup.backend.label}: {len(setup.tasks)} task(s) x {args.samples} sample(s); "
+        f"{stats.sent} request(s) sent, {stats.resumed} resumed, {stats.retries} retried, "
+        f"{stats.errors} failed; {stats.cut_at_max_tokens} cut at --max-tokens; {stats.wall_s:.1f} s"
+    ))
     print_summary(outcome.summary)
     for path in outcome.paths.values():
-        out.print(f"Wrote {path}")
+        out.print(literal(f"Wrote {path}"))
     if outcome.summary.errors == outcome.summary.n_prompts:
-        err.print("error: no task got a usable response; see the 'error' field in "
-                  f"{outcome.paths['responses']}", markup=False)
+        err.print(literal("error: no task got a usable response; see the 'error' field in "
+                          f"{outcome.paths['responses']}"))
         return 1
     return 0
 

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ifbench.cli.output import err, out, print_summary
+from ifbench.checking.reasoning import UNCLOSED_POLICIES
+from ifbench.cli.output import err, literal, out, print_summary
 from ifbench.records import (
     RESULTS_FILE,
     RUN_FILE,
@@ -16,7 +17,7 @@ from ifbench.records import (
     write_manifest,
 )
 from ifbench.run.lock import OutputLock
-from ifbench.scoring import score, scored_manifest, summarize
+from ifbench.scoring import provenance, score, scored_manifest, summarize
 from ifbench.tasks.load import load_tasks
 
 
@@ -32,6 +33,9 @@ def add_parser(commands: Any) -> None:
                            help="a task without a response is an error (default) or scored as failed")
     score_cmd.add_argument("--keep-reasoning", action="store_true",
                            help="check <think>…</think> blocks too instead of stripping them")
+    score_cmd.add_argument("--unclosed-reasoning", choices=UNCLOSED_POLICIES, default="empty",
+                           help="a reply whose <think> never closes scores as an empty answer "
+                                "(default), or its text after the tag is the answer")
     score_cmd.set_defaults(handler=cmd_score)
 
 
@@ -42,15 +46,18 @@ def cmd_score(args: argparse.Namespace) -> int:
     if records.unmatched:
         shown = "\n  ".join(records.unmatched[:5])
         more = f"\n  and {len(records.unmatched) - 5} more" if len(records.unmatched) > 5 else ""
-        err.print(f"note: {len(records.unmatched)} response line(s) belong to none of these tasks "
-                  f"and are not scored:\n  {shown}{more}", markup=False, highlight=False)
-    results = score(tasks, records, missing=args.missing, keep_reasoning=args.keep_reasoning)
+        err.print(literal(f"note: {len(records.unmatched)} response line(s) belong to none of these "
+                          f"tasks and are not scored:\n  {shown}{more}"))
+    results = score(tasks, records, missing=args.missing, keep_reasoning=args.keep_reasoning,
+                    unclosed_reasoning=args.unclosed_reasoning)
     out_dir = Path(args.out)
     run_json = out_dir / RUN_FILE
     with OutputLock(out_dir):  # not while a run writes there
         write_jsonl(out_dir / RESULTS_FILE, results)
-        write_manifest(run_json, scored_manifest(read_manifest(run_json), tasks, results, responses))
+        scoring = provenance(responses, keep_reasoning=args.keep_reasoning,
+                             unclosed_reasoning=args.unclosed_reasoning)
+        write_manifest(run_json, scored_manifest(read_manifest(run_json), tasks, results, responses, scoring))
     print_summary(summarize(results))
-    out.print(f"Wrote {out_dir / RESULTS_FILE}")
-    out.print(f"Wrote {run_json}")
+    out.print(literal(f"Wrote {out_dir / RESULTS_FILE}"))
+    out.print(literal(f"Wrote {run_json}"))
     return 0

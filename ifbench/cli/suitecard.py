@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ifbench.checking.registry import all_checkers
+from ifbench.cli.output import visible
 from ifbench.tasks.load import load_tasks
 from ifbench.tasks.suitecard import MIN_TASKS, card, coverage, write_card
 
@@ -18,15 +19,15 @@ def cmd_suite_card(args: argparse.Namespace) -> int:
     tasks = load_tasks(args.tasks)
     text = card(tasks)
     if args.write is None:
-        sys.stdout.write(text)
+        sys.stdout.write(visible(text))
     else:
         changed = write_card(Path(args.write), text)
-        print(f"{'Updated' if changed else 'Already up to date:'} {args.write}")
+        print(visible(f"{'Updated' if changed else 'Already up to date:'} {args.write}"))
     notes = coverage(tasks, all_checkers())
     if notes:
         print(f"Native checkers these suites use in fewer than {MIN_TASKS} tasks of a language:", file=sys.stderr)
         for note in notes:
-            print(f"  {note}", file=sys.stderr)
+            print(visible(f"  {note}"), file=sys.stderr)
     return 0
 
 

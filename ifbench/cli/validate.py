@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ifbench.cli.output import out
+from ifbench.cli.output import literal, out
 from ifbench.tasks.load import load_tasks
 
 
@@ -19,8 +19,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     tasks = load_tasks(args.tasks)
     suites = sorted({task.suite for task in tasks})
     n_constraints = sum(len(task.all_constraints()) for task in tasks)
-    out.print(
+    out.print(literal(
         f"OK: {len(tasks)} tasks, {n_constraints} constraints, "
         f"{len(suites)} suite(s): {', '.join(suites)}"
-    )
+    ))
     return 0

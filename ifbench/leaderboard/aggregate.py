@@ -22,6 +22,7 @@ from ifbench.leaderboard.columns import (
 )
 from ifbench.leaderboard.load import Results, Source
 from ifbench.leaderboard.stats import DEFAULT_BOOTSTRAP, assign_ranks, intervals
+from ifbench.protocol import protocol_id, protocol_json
 
 GROUP_KEY = list(KEY_COLUMNS)
 TASK_KEY = [*GROUP_KEY, "task_id"]
@@ -29,7 +30,11 @@ NONE_LABEL = "(none)"
 
 
 def task_scores(samples: pd.DataFrame) -> pd.DataFrame:
-    """One row per (model, suite, suite_sha256, task_id): the means over the task's samples."""
+    """One row per (model, suite, suite_sha256, task_id): the means over the task's samples.
+
+    `completed_strict` averages only the samples that finished (NaN when none did).
+    """
+    samples = samples.assign(completed_strict=samples["prompt_strict"].where(~samples["truncated"]))
     grouped = samples.groupby(TASK_KEY, observed=True, sort=False)
     tasks = grouped.agg(
         samples=("sample", "size"),
@@ -40,6 +45,8 @@ def task_scores(samples: pd.DataFrame) -> pd.DataFrame:
         n_checked=("n_constraints", "mean"),
         n_constraints=("n_constraints", "max"),
         errors=("error", "sum"),
+        truncated=("truncated", "mean"),
+        completed_strict=("completed_strict", "mean"),
         language=("language", "first"),
         category=("category", "first"),
         pattern=("pattern", "first"),
@@ -59,6 +66,8 @@ def _headline(tasks: pd.DataFrame) -> pd.DataFrame:
         n_checked=("n_checked", "sum"),
         errors=("errors", "sum"),
         samples=("samples", "max"),
+        truncated=("truncated", "mean"),
+        prompt_strict_completed=("completed_strict", "mean"),
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         table["inst_strict"] = table["n_strict"] / table["n_checked"]
@@ -88,6 +97,13 @@ def _run_info(samples: pd.DataFrame, sources: list[Source], warnings: list[str])
         versions = {str(s.version or __version__) for s in used}
         row["ifbench_version"] = " | ".join(sorted(versions))
         row["date"] = max(s.date for s in used)
+        protocols = {protocol_id(s.protocol): s.protocol for s in used}
+        row["protocol"] = " | ".join(sorted(protocols))
+        row["protocol_settings"] = " | ".join(
+            protocol_json(p) for _, p in sorted(protocols.items()) if p is not None) or None
+        if len(protocols) > 1:
+            warnings.append(f"model '{key[0]}' suite '{key[1]}': runs under {len(protocols)} different "
+                            "protocols are aggregated together")
         for name in SETTINGS_COLUMNS:
             values = {repr(s.settings.get(name)): s.settings.get(name) for s in used}
             known = [v for v in values.values() if v is not None]

@@ -30,7 +30,7 @@ CORE_COLUMNS: dict[str, str] = {
 """The columns the spec requires, in order."""
 
 EXTRA_COLUMNS: dict[str, str] = {
-    "rank": "1 + the number of models of the same suite (and hash) in a strictly better tier; "
+    "rank": "1 + the number of models of the same suite (hash and protocol) in a strictly better tier; "
     "tiers split only where every model above has its interval entirely above every model below.",
     "prompt_loose_ci_low": "95% bootstrap interval of prompt_loose, lower end.",
     "prompt_loose_ci_high": "Upper end.",
@@ -44,6 +44,13 @@ EXTRA_COLUMNS: dict[str, str] = {
     "top_p": "Nucleus sampling p from run.json; empty if unknown.",
     "max_tokens": "Generation limit from run.json; empty if unknown.",
     "seed": "Generation seed from run.json; empty if unknown.",
+    "truncated": "Share of replies that stopped at the token cap (finish_reason length), "
+    "samples averaged per task first.",
+    "prompt_strict_completed": "prompt_strict over the replies that finished (not truncated); "
+    "empty if none did.",
+    "protocol": "Id (12 hex digits) of the run's protocol: generation settings, system prompt, samples "
+    "and reasoning policy (ifbench/protocol.py); rows are ranked only against rows of the same one.",
+    "protocol_settings": "The protocol itself, as canonical JSON.",
 }
 """Fixed columns after the required ones."""
 

@@ -21,7 +21,7 @@ from ifbench.leaderboard.charts import bar_chart, esc, heat_map
 from ifbench.leaderboard.columns import LANGUAGE_PREFIX, is_dynamic
 from ifbench.leaderboard.drilldown import MAX_TASKS, Answer, TaskDetail, collect
 from ifbench.leaderboard.load import Results
-from ifbench.leaderboard.markdown import percent, short_header
+from ifbench.leaderboard.markdown import percent, protocol_differences, settings_text, short_header
 from ifbench.leaderboard.stats import DEFAULT_BOOTSTRAP
 
 _STYLE = """
@@ -114,7 +114,8 @@ def leaderboard_table(table: pd.DataFrame) -> str:
                ("n_tasks", "Tasks", "number"), ("prompt_strict", "Prompt strict %", "number"),
                ("ci", "95% CI", "number"), ("prompt_loose", "Prompt loose %", "number"),
                ("inst_strict", "Inst. strict %", "number"), ("inst_loose", "Inst. loose %", "number"),
-               ("errors", "Errors", "number")]
+               ("errors", "Errors", "number"), ("truncated", "Cut at cap %", "number"),
+               ("prompt_strict_completed", "Strict, finished %", "number")]
     headers += [(c, ("lang " if c.startswith(LANGUAGE_PREFIX) else "") + short_header(c), "number")
                 for c in dynamic]
     head = "".join(
@@ -132,6 +133,7 @@ def leaderboard_table(table: pd.DataFrame) -> str:
                                                            f"{percent(row.get('prompt_strict_ci_high'))}")]
         cells += [_num_cell(row.get(c)) for c in ("prompt_loose", "inst_strict", "inst_loose")]
         cells.append(_num_cell(row.get("errors"), str(row.get("errors", ""))))
+        cells += [_num_cell(row.get(c)) for c in ("truncated", "prompt_strict_completed")]
         cells += [_num_cell(row.get(c)) for c in dynamic]
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return (f'<table id="leaderboard-table" class="sortable"><thead><tr>{head}</tr></thead>'
@@ -228,6 +230,7 @@ averaged per task first. 95% CI: percentile bootstrap over tasks ({n_boot} repli
 Models share a rank unless their intervals separate them. Click a column header to sort.</p>
 <h2 id="leaderboard">Leaderboard</h2>
 {leaderboard_table(table)}
+{protocol_notes(table)}
 <h2 id="chart">Prompt-level strict accuracy with 95% intervals</h2>
 <div id="bar-charts">{"".join(charts)}</div>
 <h2 id="heatmap">Pass rate by checker family (instruction-level, strict)</h2>
@@ -242,6 +245,16 @@ Models share a rank unless their intervals separate them. Click a column header 
 <script>{_SCRIPT}</script>
 </body></html>
 """
+
+
+def protocol_notes(table: pd.DataFrame) -> str:
+    """A note per suite whose rows ran under several protocols, with the settings that differ."""
+    notes = []
+    for suite, protocols in protocol_differences(table):
+        items = "".join(f"<li><code>{esc(pid)}</code>: {esc(settings_text(s))}</li>" for pid, s in protocols.items())
+        notes.append(f'<div class="note protocols">Suite {esc(suite)} ran under {len(protocols)} '
+                     f"protocols, ranked apart (not comparable across them):<ul>{items}</ul></div>")
+    return "".join(notes)
 
 
 def write_html(path: Path, html: str) -> None:

@@ -8,6 +8,8 @@ times slower and larger (see bench/bench_leaderboard.py).
 
 from __future__ import annotations
 
+import math
+import reprlib
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +21,8 @@ import numpy as np
 import pandas as pd
 
 from ifbench.errors import LeaderboardError, ResponsesError
+from ifbench.protocol import protocol_of
+from ifbench.leaderboard.columns import SETTINGS_COLUMNS
 from ifbench.records import (
     RESPONSES_FILE,
     RESULT_VERSION,
@@ -59,6 +63,11 @@ class Source:
         settings = self.run.get("settings")
         return settings if isinstance(settings, dict) else {}
 
+    @property
+    def protocol(self) -> dict[str, Any] | None:
+        """The run's protocol (ifbench/protocol.py), derived from run.json; None without one."""
+        return protocol_of(self.run)
+
 
 @dataclass
 class Results:
@@ -66,7 +75,7 @@ class Results:
 
     samples: pd.DataFrame
     """One row per (model, suite, suite_sha256, task_id, sample): categorical keys, language,
-    category, pattern, prompt_strict, prompt_loose, error (bool), n_constraints, n_strict,
+    category, pattern, prompt_strict, prompt_loose, error, truncated (bools), n_constraints, n_strict,
     n_loose, source (index into `sources`)."""
     verdicts: pd.DataFrame
     """One row per constraint verdict: row (index into `samples`), checker, family, turn,
@@ -108,15 +117,17 @@ def find_results(paths: Iterable[str | Path]) -> list[Path]:
     return list(unique.values())
 
 
-def read_source(path: Path, warnings: list[str]) -> Source:
+def read_source(path: Path) -> Source:
+    """The results file with its run.json, which must be readable: its settings are published."""
     run: dict[str, Any] = {}
+    run_json = path.with_name(RUN_FILE)
     try:
-        manifest = read_manifest(path.with_name(RUN_FILE))
+        manifest = read_manifest(run_json)
     except ResponsesError as error:
-        warnings.append(f"{error}; ignored")
-    else:
-        if manifest is not None:
-            run = manifest.model_dump(mode="json", exclude_unset=True)
+        raise LeaderboardError(f"{error}; fix or remove it") from None
+    if manifest is not None:
+        _check_settings(manifest.settings or {}, run_json)  # before dumping turns NaN into null
+        run = manifest.model_dump(mode="json", exclude_unset=True)
     scoring = run.get("scoring") or {}
     date = ""
     for value in [scoring.get("scored_at")] + [run.get(key) for key in _DATE_KEYS]:
@@ -127,6 +138,49 @@ def read_source(path: Path, warnings: list[str]) -> Source:
         stamp = path.stat().st_mtime
         date = datetime.fromtimestamp(stamp, tz=timezone.utc).strftime("%Y-%m-%d")
     return Source(path=path, run=run, date=date)
+
+
+_INT64 = range(-(1 << 63), 1 << 63)
+"""Whole-number settings become a nullable int64 CSV column."""
+_SETTING_KINDS = {"mode": "a string", "temperature": "a finite number", "top_p": "a finite number",
+                  "max_tokens": "a whole number", "seed": "a whole number"}
+
+
+def _fits(kind: str, value: object) -> bool:
+    if kind == "a string":
+        return type(value) is str
+    if kind == "a whole number":
+        return type(value) is int and value in _INT64
+    return type(value) in (int, float) and math.isfinite(value)  # type: ignore[arg-type]
+
+
+def _check_settings(settings: dict[str, Any], run_json: Path) -> None:
+    """Refuse a published setting of the wrong type (null means unknown); others are not read."""
+    for name in SETTINGS_COLUMNS:
+        value, kind = settings.get(name), _SETTING_KINDS[name]
+        if value is not None and not _fits(kind, value):
+            raise LeaderboardError(
+                f"{run_json}: settings.{name} must be {kind}, not {reprlib.repr(value)}; fix or remove it"
+            )
+
+
+def _text(value: Any, name: str) -> str:
+    if type(value) is not str or not value:
+        raise ValueError(f"'{name}' must be a non-empty string, not {reprlib.repr(value)}")
+    return value
+
+
+def _flag(value: Any, name: str) -> int:
+    """1 or 0 for JSON true or false; anything else (NaN, 1, "yes") is refused, never truthy."""
+    if type(value) is not bool:
+        raise ValueError(f"'{name}' must be true or false, not {reprlib.repr(value)}")
+    return 1 if value else 0
+
+
+def _whole(value: Any, name: str, high: int) -> int:
+    if type(value) is not int or not 0 <= value <= high:
+        raise ValueError(f"'{name}' must be a whole number from 0 to {high}, not {reprlib.repr(value)}")
+    return value
 
 
 class _Codes(dict):
@@ -167,11 +221,13 @@ class _Columns:
     ATTRS = ("language", "category", "pattern")
     MAX_TURN = 255
     MAX_CONSTRAINTS = (1 << 20) - 1
+    MAX_SAMPLE = (1 << 63) - 1
 
     def __init__(self) -> None:
         self.groups, self.tasks, self.attrs, self.checkers = _Codes(), _Codes(), _Codes(), _Codes()
         self.group, self.task, self.attr = array("i"), array("i"), array("i")
         self.sample = array("q")
+        self.truncated = array("b")
         self.stats = array("q")
         self.verdicts = array("q")
         self.file_rows: list[int] = []
@@ -180,32 +236,39 @@ class _Columns:
         groups, tasks, attrs, checkers = self.groups, self.tasks, self.attrs, self.checkers
         group, task, attr = self.group.append, self.task.append, self.attr.append
         sample, stats, verdict_append = self.sample.append, self.stats.append, self.verdicts.append
-        max_turn, max_constraints = self.MAX_TURN, self.MAX_CONSTRAINTS
+        truncated = self.truncated.append
+        max_turn, max_constraints, max_sample = self.MAX_TURN, self.MAX_CONSTRAINTS, self.MAX_SAMPLE
         before = len(self.stats)
         for number, rec in read_jsonl(path, LeaderboardError):
             try:
                 get = rec.get
                 if get("version", RESULT_VERSION) != RESULT_VERSION:
                     check_version("results.jsonl record", get("version"), RESULT_VERSION)
-                group(groups[(rec["model"], rec["suite"], get("suite_sha256") or "")])
+                group(groups[(_text(rec["model"], "model"), _text(rec["suite"], "suite"),
+                              get("suite_sha256") or "")])
                 task_id = rec["task_id"]
-                task(tasks[task_id if type(task_id) is str else str(task_id)])
+                task(tasks[str(task_id) if type(task_id) is int else _text(task_id, "task_id")])
                 attr(attrs[(get("language") or None, get("category") or None, get("pattern") or None)])
-                sample(get("sample") or 0)
+                sample(_whole(get("sample") or 0, "sample", max_sample))
+                truncated(_flag(get("truncated", False), "truncated"))
                 n_strict = n_loose = 0
-                constraints = get("constraints") or ()
+                constraints = get("constraints") or []
+                if type(constraints) is not list:
+                    raise ValueError(f"'constraints' must be a list, not {reprlib.repr(constraints)}")
                 for verdict in constraints:
-                    strict = 1 if verdict["strict"] else 0
-                    loose = 1 if verdict["loose"] else 0
-                    turn = verdict.get("turn") or 0
-                    if turn < 0 or turn > max_turn:
-                        raise ValueError(f"turn {turn} is outside 0..{max_turn}")
-                    verdict_append((checkers[verdict["id"]] << 10) + (turn << 2) + (loose << 1) + strict)
+                    if type(verdict) is not dict:
+                        raise ValueError(f"each constraint must be an object, not {reprlib.repr(verdict)}")
+                    strict = _flag(verdict["strict"], "strict")
+                    loose = _flag(verdict["loose"], "loose")
+                    turn = _whole(verdict.get("turn") or 0, "turn", max_turn)
+                    checker = checkers[_text(verdict["id"], "id")]
+                    verdict_append((checker << 10) + (turn << 2) + (loose << 1) + strict)
                     n_strict += strict
                     n_loose += loose
                 if len(constraints) > max_constraints:
                     raise ValueError(f"more than {max_constraints} constraints")
-                flags = ((1 if rec["prompt_strict"] else 0) + (2 if rec["prompt_loose"] else 0)
+                flags = (_flag(rec["prompt_strict"], "prompt_strict")
+                         + 2 * _flag(rec["prompt_loose"], "prompt_loose")
                          + (0 if get("error") is None else 4))
                 stats(len(constraints) + (n_strict << 20) + (n_loose << 40) + (flags << 60))
             except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
@@ -228,6 +291,7 @@ class _Columns:
         samples["prompt_strict"] = (flags & 1).astype(bool)
         samples["prompt_loose"] = (flags & 2).astype(bool)
         samples["error"] = (flags & 4).astype(bool)
+        samples["truncated"] = numbers(self.truncated, np.int8).astype(bool)
         field_mask = (1 << 20) - 1
         samples["n_constraints"] = (stats & field_mask).astype(np.int32)
         samples["n_strict"] = ((stats >> 20) & field_mask).astype(np.int32)
@@ -261,7 +325,7 @@ def load_results(paths: Iterable[str | Path]) -> Results:
     columns = _Columns()
     sources: list[Source] = []
     for path in files:
-        sources.append(read_source(path, warnings))
+        sources.append(read_source(path))
         columns.add_file(path)
     samples, verdicts = columns.frames()
     if samples.empty:

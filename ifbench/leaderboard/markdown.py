@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import math
+from typing import Any
 
 import pandas as pd
 
 from ifbench.leaderboard.columns import CATEGORY_PREFIX, LANGUAGE_PREFIX, is_dynamic
 from ifbench.leaderboard.stats import DEFAULT_BOOTSTRAP
+from ifbench.protocol import differences
 
 
 def percent(value: object, digits: int = 1) -> str:
@@ -19,13 +22,49 @@ def percent(value: object, digits: int = 1) -> str:
     return "–" if math.isnan(number) else f"{100 * number:.{digits}f}"
 
 
+_LITERAL = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+    | {c: "\\" + c for c in "\\|`*_~[]()"}
+)
+"""Entities for HTML, backslash escapes for Markdown's pipes, code, emphasis and links."""
+
+
 def cell(text: object) -> str:
-    """Text safe inside a Markdown table cell: no line breaks, pipes or raw HTML."""
+    """Text shown literally inside a Markdown table cell: no line breaks, pipes, raw HTML,
+    code spans, emphasis or links (`[x](javascript:...)`)."""
     value = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
-    value = " ".join(value.split())
-    for raw, escaped in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("`", "\\`")):
-        value = value.replace(raw, escaped)
-    return value
+    return " ".join(value.split()).translate(_LITERAL)
+
+
+def _hash(sha: str) -> str:
+    """The first 12 characters as code, where everything is literal but a backtick (which
+    would end it early: then they are escaped text instead)."""
+    short = " ".join(sha[:12].split())
+    return cell(short) if "`" in short else f"`{short}`"
+
+
+def protocol_differences(table: pd.DataFrame) -> list[tuple[str, dict[str, dict[str, Any]]]]:
+    """(suite, {protocol id: the settings on which it differs}) for each suite whose rows ran
+    under more than one protocol; `unknown` stands for rows without one."""
+    if "protocol" not in table:
+        return []
+    found = []
+    settings = table["protocol_settings"] if "protocol_settings" in table else pd.Series(None, index=table.index)
+    for suite, rows in table.assign(_settings=settings).groupby("suite", sort=True):
+        protocols: dict[str, dict[str, Any] | None] = {}
+        for pid, text in zip(rows["protocol"], rows["_settings"]):
+            pid = pid if isinstance(pid, str) and pid else "unknown"
+            parsed = json.loads(text) if isinstance(text, str) and " | " not in text else None
+            protocols[pid] = protocols.get(pid) or parsed
+        if len(protocols) > 1:
+            shown = differences(protocols)
+            found.append((str(suite), {pid: shown.get(pid, {}) for pid in sorted(protocols)}))
+    return found
+
+
+def settings_text(settings: dict[str, Any]) -> str:
+    """`max_tokens 512, system_sha256 null`; `settings not recorded` when empty."""
+    return ", ".join(f"{k} {json.dumps(v, ensure_ascii=False)}" for k, v in settings.items()) or "settings not recorded"
 
 
 def short_header(column: str) -> str:
@@ -43,8 +82,10 @@ def markdown_table(
     dynamic = [c for c in table.columns if is_dynamic(c)]
     categories = [c for c in dynamic if c.startswith(CATEGORY_PREFIX)]
     languages = [c for c in dynamic if c.startswith(LANGUAGE_PREFIX)]
+    several = protocol_differences(table)
     header = ["Rank", "Model", "Suite", "Tasks", "Prompt strict (95% CI)", "Prompt loose",
-              "Inst. strict", "Inst. loose", "Errors"]
+              "Inst. strict", "Inst. loose", "Errors", "Cut at cap", "Strict, finished"]
+    header += ["Protocol"] if several else []
     header += [cell(short_header(c)) for c in categories + languages]
     lines = ["| " + " | ".join(header) + " |",
              "|" + "|".join(["---:", ":---", ":---"] + ["---:"] * (len(header) - 3)) + "|"]
@@ -55,7 +96,9 @@ def markdown_table(
             cell(row.get("rank", "")), cell(row["model"]), cell(row["suite"]),
             cell(row.get("n_tasks", "")), strict, percent(row.get("prompt_loose")),
             percent(row.get("inst_strict")), percent(row.get("inst_loose")), cell(row.get("errors", "")),
+            percent(row.get("truncated")), percent(row.get("prompt_strict_completed")),
         ]
+        values += [_hash(str(row.get("protocol") or "unknown"))] if several else []
         values += [percent(row.get(c)) for c in categories + languages]
         lines.append("| " + " | ".join(values) + " |")
     notes = [
@@ -68,7 +111,11 @@ def markdown_table(
         kinds = [w for w, c in (("category", categories), ("language", languages)) if c]
         notes.append(f"Last columns: prompt-level strict accuracy per {' and per '.join(kinds)}.")
     suites = table[["suite", "suite_sha256"]].drop_duplicates().sort_values(["suite", "suite_sha256"])
-    hashes = ", ".join(f"{cell(s)} `{cell(h)[:12]}`" for s, h in suites.itertuples(index=False) if h)
+    hashes = ", ".join(f"{cell(s)} {_hash(str(h))}" for s, h in suites.itertuples(index=False) if h)
     if hashes:
         notes.append(f"Suite hashes (sha256, first 12 hex digits): {hashes}.")
+    for suite, protocols in several:
+        listed = "; ".join(f"{_hash(pid)}: {cell(settings_text(s))}" for pid, s in protocols.items())
+        notes.append(f"Suite {cell(suite)} ran under {len(protocols)} protocols, ranked apart "
+                     f"(not comparable across them): {listed}.")
     return "\n".join(lines + notes) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,9 @@ TEXT_COLUMNS = frozenset({"model", "suite", "suite_sha256", "ifbench_version", "
 INTEGER_COLUMNS = ("n_tasks", "n_constraints", "errors", "rank", "samples", "max_tokens", "seed")
 DIGITS = 6
 """Accuracies are written with 6 decimals, so regenerating a row gives the same bytes."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet runs a cell starting with one of these as a formula (`=HYPERLINK(...)`)."""
+_QUOTED = (*FORMULA_STARTS, "'")
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ def read_csv(path: Path) -> pd.DataFrame:
         raise LeaderboardError(f"{path}: cannot read the leaderboard CSV: {error}") from None
     except pd.errors.EmptyDataError:
         return pd.DataFrame(columns=list(FIXED_COLUMNS))
+    raw = raw.map(_unquoted)
     missing = [c for c in KEY_COLUMNS if c not in raw.columns]
     if missing:
         raise LeaderboardError(f"{path}: not a leaderboard CSV (no column {', '.join(missing)})")
@@ -45,6 +50,28 @@ def read_csv(path: Path) -> pd.DataFrame:
         if numbers.notna().sum() == (table[column] != "").sum():
             table[column] = numbers
     return table
+
+
+def _quoted(cell: object) -> object:
+    """OWASP's defence: a `'` before text a spreadsheet would run as a formula. Text already
+    starting with `'` and a formula character (or a second `'`) gets one too, so that reading
+    strips exactly one quote and every name reads back as it was."""
+    if type(cell) is str and (cell[:1] in FORMULA_STARTS or (cell[:1] == "'" and cell[1:2] in _QUOTED)):
+        return "'" + cell
+    return cell
+
+
+def _unquoted(cell: str) -> str:
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in _QUOTED else cell
+
+
+def formula_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with its text cells quoted as `_quoted` says; numbers (a seed of -1) are left alone."""
+    safe = table.copy()
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].astype(object).map(_quoted)
+    return safe
 
 
 def merge(published: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, MergeReport]:
@@ -82,10 +109,25 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """Write atomically (a reader never sees half a file), UTF-8, `\\n` line ends."""
+    """Write the leaderboard as published (`tidy`), atomically, UTF-8, `\\n` line ends."""
+    _write(tidy(table), path)
+
+
+def write_plain_csv(table: pd.DataFrame, path: Path) -> None:
+    """Write any other table (a breakdown) the same way, accuracies rounded to DIGITS."""
+    _write(table.round(DIGITS), path)
+
+
+def _write(table: pd.DataFrame, path: Path) -> None:
+    """Atomically: a reader never sees half a file."""
+    safe = formula_safe(table)
+    texts = [*map(str, safe.columns)] + [c for column in safe.columns for c in safe[column] if type(c) is str]
+    # Python's csv quotes a field holding `\r` only if the line end has one; readers would end
+    # the row there, so a table with one is written fully quoted.
+    quoting = csv.QUOTE_ALL if any("\r" in text for text in texts) else csv.QUOTE_MINIMAL
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    tidy(table).to_csv(partial, index=False, lineterminator="\n", encoding="utf-8")
+    safe.to_csv(partial, index=False, lineterminator="\n", encoding="utf-8", quoting=quoting)
     os.replace(partial, path)
 
 

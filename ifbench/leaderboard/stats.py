@@ -17,7 +17,7 @@ Method (documented in leaderboard/README.md; every number is reproducible from t
   excludes 0. Also an exact McNemar test on the binary prompt-level outcomes of
   (task, sample) pairs, sample k of A against sample k of B (with several samples per task
   the pairs are not independent; the bootstrap, which resamples tasks, is the one to trust).
-- Rank: within a (suite, suite_sha256), models sorted by prompt_strict are cut into tiers
+- Rank: within a (suite, suite_sha256, protocol), models sorted by prompt_strict are cut into tiers
   only where every model above the cut has its interval's low end above every model
   below's high end; rank = 1 + the number of models in better tiers. Two different ranks
   therefore always mean non-overlapping published intervals (a conservative test; use the
@@ -200,7 +200,9 @@ def paired_comparison(
 def assign_ranks(table: pd.DataFrame) -> pd.Series:
     """Rank per row (see the module docstring); needs prompt_strict and its interval columns."""
     ranks = pd.Series(1, index=table.index, dtype="int64")
-    for _, part in table.groupby(["suite", "suite_sha256"], sort=False):
+    # rows without a protocol (no run.json; "" or, read back from a CSV, empty) rank together
+    protocol = table["protocol"].fillna("") if "protocol" in table else pd.Series("", index=table.index)
+    for _, part in table.assign(_protocol=protocol).groupby(["suite", "suite_sha256", "_protocol"], sort=False):
         part = part.sort_values("prompt_strict", ascending=False, kind="stable")
         missing = pd.Series(np.nan, index=part.index)  # rows published without intervals
         low = pd.to_numeric(part.get("prompt_strict_ci_low", missing)).to_numpy(dtype=float)

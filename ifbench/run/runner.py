@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ifbench.checking.langid import base_language
-from ifbench.checking.reasoning import strip_reasoning
+from ifbench.checking.reasoning import UnclosedPolicy, strip_reasoning
 from ifbench.errors import IfbenchError
 from ifbench.records import (
     RESULTS_FILE,
@@ -34,7 +34,7 @@ from ifbench.run.backends import Backend, GenerationSettings, Request, RetryPoli
 from ifbench.run.journal import Journal
 from ifbench.run.lock import OutputLock
 from ifbench.run.progress import ProgressBar
-from ifbench.scoring import Summary, provenance, score, summarize
+from ifbench.scoring import Summary, provenance, score, summarize, with_protocol
 from ifbench.tasks.load import suite_hashes
 from ifbench.tasks.models import Task
 
@@ -54,6 +54,8 @@ class RunConfig:
     """Wait before the first retry; doubles each time (with jitter), up to max_backoff_s."""
     max_backoff_s: float = 60.0
     keep_reasoning: bool = False
+    unclosed_reasoning: UnclosedPolicy = "empty"
+    """How a reply whose reasoning never closes is scored (checking/reasoning.py)."""
     progress: bool | None = None
     """Show a progress bar (default: when stderr is a terminal)."""
     meta: dict[str, Any] = field(default_factory=dict)
@@ -197,7 +199,8 @@ class Runner:
                 self._progress.advance(len(turns) - index - 1)
                 return
             if index + 1 < len(turns):
-                history = messages + [{"role": "assistant", "content": strip_reasoning(record.response)}]
+                history = messages + [{"role": "assistant", "content": strip_reasoning(
+                    record.response, self.config.unclosed_reasoning)}]
 
     async def _ask(self, task: Task, sample: int, turn: int, prompt: str,
                    messages: list[dict[str, str]], digest: str) -> ResponseRecord:
@@ -240,7 +243,8 @@ class Runner:
     def _score(self) -> list[ResultRecord]:
         """Every (task, sample) of this run, by the one scoring loop (a missing reply fails)."""
         replies = [r for r in self.journal.records.values() if r.sample < self.config.samples]
-        results = score(self.tasks, replies, missing="fail", keep_reasoning=self.config.keep_reasoning)
+        results = score(self.tasks, replies, missing="fail", keep_reasoning=self.config.keep_reasoning,
+                        unclosed_reasoning=self.config.unclosed_reasoning)
         write_jsonl(self.paths["results"], results)
         return results
 
@@ -258,12 +262,15 @@ class Runner:
             suites=suite_hashes(self.tasks),
             started_at=started.isoformat(timespec="seconds"),
             finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            scoring=None if summary is None else provenance(self.paths["responses"]),
+            scoring=None if summary is None else provenance(
+                self.paths["responses"], keep_reasoning=self.config.keep_reasoning,
+                unclosed_reasoning=self.config.unclosed_reasoning),
             # below: facts for people reading run.json, kept as extra fields
             backend=self.backend.describe(),
             settings_hash=self.journal.digest,
             samples=self.config.samples,
             keep_reasoning=self.config.keep_reasoning,
+            unclosed_reasoning=self.config.unclosed_reasoning,
             concurrency=self.config.concurrency or self.backend.default_concurrency,
             rps=self.config.rps,
             retries=self.config.retries,
@@ -285,7 +292,7 @@ class Runner:
             summary=asdict(summary) if summary else None,
             files={name: path.name for name, path in self.paths.items()},
         )
-        write_manifest(self.paths["run"], manifest)
+        write_manifest(self.paths["run"], with_protocol(manifest))
 
 
 def _digest(messages: list[dict[str, str]]) -> str:

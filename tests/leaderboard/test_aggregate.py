@@ -35,6 +35,18 @@ def test_samples_are_averaged_per_task_first(table):
     assert a["samples"] == 2
 
 
+def test_truncated_replies_are_counted_and_set_apart_in_prompt_strict_completed(tmp_path, lb):
+    cut = [lb.record("M", "t1", [(False, False)], sample=0) | {"truncated": True},
+           lb.record("M", "t1", [(True, True)], sample=1),
+           lb.record("M", "t2", [(False, False)], language="zh") | {"truncated": True},
+           lb.record("M", "t3", [(True, True)], language="zh"),
+           lb.record("M", "t4", [(False, False)])]
+    m = row(leaderboard(load_results([lb.write_run(tmp_path / "m", cut)]), n_boot=50), "M")
+    assert m["truncated"] == pytest.approx((0.5 + 1 + 0 + 0) / 4)
+    assert m["prompt_strict"] == pytest.approx((0.5 + 0 + 1 + 0) / 4)
+    assert m["prompt_strict_completed"] == pytest.approx((1 + 1 + 0) / 3)  # t2 never finished
+
+
 def test_single_sample_model(table):
     b = row(table, "B")
     assert b["prompt_strict"] == pytest.approx(1 / 3)
@@ -167,3 +179,22 @@ def test_breakdown_by_turn(tmp_path, lb):
 def test_unknown_breakdown_names_the_choices(hand_made_dir):
     with pytest.raises(ValueError, match="checker, family"):
         breakdown(load_results([hand_made_dir]), "colour")
+
+
+def test_runs_under_different_system_prompts_are_different_protocols_ranked_apart(tmp_path, lb):
+    def run_json(system):
+        return {"settings": {"mode": "chat", "temperature": 0.0, "top_p": 1.0, "max_tokens": 512,
+                             "seed": 0, "stop": [], "system": system, "extra_body": {}}, "samples": 1}
+
+    strong = [lb.record("strong", f"t{i}", [(True, True)]) for i in range(40)]
+    weak = [lb.record("weak", f"t{i}", [(i < 4, i < 4)]) for i in range(40)]
+    same = [lb.record("same", f"t{i}", [(i < 4, i < 4)]) for i in range(40)]
+    dirs = [lb.write_run(tmp_path / "a", strong, run=run_json("Answer in English.")),
+            lb.write_run(tmp_path / "b", weak, run=run_json("用中文回答。")),
+            lb.write_run(tmp_path / "c", same, run=run_json("Answer in English."))]
+    table = leaderboard(load_results(dirs), n_boot=100)
+    assert row(table, "strong")["protocol"] == row(table, "same")["protocol"] != row(table, "weak")["protocol"]
+    assert len(row(table, "weak")["protocol"]) == 12
+    # weak is alone under its protocol: rank 1 there, not 2 behind strong
+    assert (row(table, "strong")["rank"], row(table, "same")["rank"], row(table, "weak")["rank"]) == (1, 2, 1)
+    assert '"system_sha256":' in row(table, "weak")["protocol_settings"]

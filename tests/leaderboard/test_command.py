@@ -74,3 +74,10 @@ def test_bootstrap_must_be_positive(hand_made_dir, capsys):
     with pytest.raises(SystemExit):
         run(hand_made_dir, "--bootstrap", "0")
     assert "must be at least 1" in capsys.readouterr().err
+
+
+def test_breakdown_csvs_quote_formula_like_checker_ids(tmp_path, lb, capsys):
+    run_dir = lb.write_run(tmp_path / "r", [lb.record("@model", "t1", [(True, True, "=cmd|' /C calc'!A0")])])
+    assert run(run_dir, "--out", tmp_path / "board.csv", "--by", "checker", "--bootstrap", "20") == 0
+    text = (tmp_path / "board.by-checker.csv").read_text(encoding="utf-8")
+    assert "'@model,s,h1,'=cmd|' /C calc'!A0,1," in text

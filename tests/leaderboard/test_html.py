@@ -151,3 +151,14 @@ def test_drilldown_shows_disagreements_first_in_natural_order(tmp_path, lb):
     chosen = select(tasks, max_tasks=10)
     assert list(chosen["task_id"]) == ["t3", "t1", "t2", "t10"]
     assert list(chosen["disagree"]) == [True, False, False, False]
+
+
+def test_suite_task_checker_and_category_names_are_escaped_too(tmp_path, lb):
+    rec = lb.record("m", "<u>task</u>", [(True, True, "<s>check.er</s>")], suite="<i>suite</i>",
+                    category="<em>cat</em>", pattern="<a href='javascript:alert(1)'>p</a>")
+    results = load_results([lb.write_run(tmp_path / "run", [rec])])
+    html = render(leaderboard(results, n_boot=20), results, n_boot=20)
+    for raw in ("<u>task", "<s>check", "<i>suite", "<em>cat", "<a href"):
+        assert raw not in html
+    assert "&lt;u&gt;task&lt;/u&gt;" in html and "&lt;i&gt;suite&lt;/i&gt;" in html
+    assert "&lt;s&gt;check.er&lt;/s&gt;" in html

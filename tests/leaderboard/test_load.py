@@ -106,12 +106,11 @@ def test_duplicate_rows_across_files_are_refused(tmp_path, lb):
         load_results([one, two])
 
 
-def test_bad_run_json_is_a_warning_not_an_error(tmp_path, lb):
+def test_bad_run_json_is_refused_because_its_settings_are_published(tmp_path, lb):
     run = lb.write_run(tmp_path / "r", [lb.record("M", "t1", [(True, True)])])
     (run / "run.json").write_text("[1, 2", encoding="utf-8")
-    results = load_results([run])
-    assert results.sources[0].run == {}
-    assert any("run.json" in w for w in results.warnings)
+    with pytest.raises(LeaderboardError, match=r"run.json: invalid JSON at line 1: .*; fix or remove it"):
+        load_results([run])
 
 
 def test_optional_fields_may_be_absent(tmp_path):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+
+import pandas as pd
 import pytest
 
 from ifbench.leaderboard.aggregate import leaderboard
@@ -119,3 +122,44 @@ def test_column_reference_lists_every_fixed_column():
     reference = columns_markdown()
     for column in FIXED_COLUMNS:
         assert f"| `{column}` |" in reference
+
+
+FORMULAS = ['=HYPERLINK("http://evil","click")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+
+
+def formula_run(tmp_path, lb):
+    """One model per formula-like name, on a suite, category and checker that look like formulas too."""
+    records = [lb.record(name, "t1", [(True, True, "=checker.id")], suite="=suite", category="@cat")
+               for name in [*FORMULAS, "M", "'=already quoted", "'plain"]]
+    return lb.write_run(tmp_path / "run", records, run={"settings": {"seed": -1, "temperature": 0.5}})
+
+
+def raw_cells(path):
+    with path.open(encoding="utf-8", newline="") as file:
+        return [cell for row in csv.reader(file) for cell in row]
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_start_with_a_quote(tmp_path, lb):
+    path = tmp_path / "board.csv"
+    write_csv(leaderboard(load_results([formula_run(tmp_path, lb)]), n_boot=20), path)
+    cells = raw_cells(path)
+    assert not [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r"))]
+    assert "'=HYPERLINK(\"http://evil\",\"click\")" in cells and "'=suite" in cells
+    assert "''=already quoted" in cells and "'plain" in cells  # so reading strips exactly one quote
+
+
+def test_ordinary_names_and_negative_numbers_read_back_unchanged(tmp_path, lb):
+    path = tmp_path / "board.csv"
+    write_csv(leaderboard(load_results([formula_run(tmp_path, lb)]), n_boot=20), path)
+    plain = pd.read_csv(path, keep_default_na=False)
+    assert "M" in set(plain["model"]) and "'plain" in set(plain["model"])
+    assert set(plain["seed"]) == {-1} and set(plain["temperature"]) == {0.5}
+    assert set(read_csv(path)["model"]) == {*FORMULAS, "M", "'=already quoted", "'plain"}
+
+
+def test_publishing_a_formula_like_name_again_replaces_its_row(tmp_path, lb):
+    path = tmp_path / "board.csv"
+    table = leaderboard(load_results([formula_run(tmp_path, lb)]), n_boot=20)
+    publish(table, path)
+    report = publish(table, path)
+    assert (report.added, report.replaced) == (0, len(table))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ifbench.errors import BackendError, missing_extra
+from ifbench.protocol import text_sha256
 from ifbench.run.backends.batching import BatchedBackend
 from ifbench.run.backends.protocol import Reply, Request, RequestFailed
 
@@ -36,6 +37,7 @@ class HFBackend(BatchedBackend):
         except ImportError:
             raise missing_extra("transformers (with torch)", "hf") from None
         self._torch = torch
+        self._transformers_version = transformers.__version__
         self.model = model
         self.engine_args = dict(engine_args or {})
         tokenizer_args = {k: v for k, v in self.engine_args.items() if k in TOKENIZER_ARGS}
@@ -57,8 +59,11 @@ class HFBackend(BatchedBackend):
         self.label = name or f"hf:{model}"
 
     def describe(self) -> dict[str, Any]:
+        template = getattr(self._tokenizer, "chat_template", None)
         return {"backend": "hf", "model": self.model, "engine_args": self.engine_args,
-                "batch_size": self.max_batch}
+                "batch_size": self.max_batch, "engine_version": self._transformers_version,
+                "model_revision": getattr(self._model.config, "_commit_hash", None),
+                "chat_template_sha256": text_sha256(template) if isinstance(template, str) else None}
 
     def generate_batch(self, requests: Sequence[Request]) -> list[Reply | Exception]:
         groups: dict[tuple[Any, ...], list[int]] = {}

