@@ -197,7 +197,8 @@ def breakdown(results: Results, by: str) -> pd.DataFrame:
 
     checker/family: `n` constraint instances per sample, `inst_strict`, `inst_loose`.
     turn: also prompt_strict/prompt_loose of the turn (all its constraints pass).
-    category/pattern/language: `n_tasks` and the four headline accuracies.
+    category/pattern/language/n_constraints: `n_tasks` and the four headline accuracies;
+    n_constraints (constraints per task, the difficulty curve) also a 95% Wilson interval of prompt_strict.
     """
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by!r}; choose from {', '.join(BREAKDOWNS)}")
@@ -233,7 +234,20 @@ def breakdown(results: Results, by: str) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         table["inst_strict"] = table["n_strict"] / table["n_checked"]
         table["inst_loose"] = table["n_loose"] / table["n_checked"]
-    return table.drop(columns=["n_strict", "n_loose", "n_checked"]).reset_index()
+    table = table.drop(columns=["n_strict", "n_loose", "n_checked"]).reset_index()
+    if by == "n_constraints":
+        low, high = wilson(table["prompt_strict"].to_numpy(float), table["n_tasks"].to_numpy(float))
+        table["prompt_strict_ci_low"], table["prompt_strict_ci_high"] = low, high
+    return table
+
+
+def wilson(p: np.ndarray, n: np.ndarray, z: float = 1.959964) -> tuple[np.ndarray, np.ndarray]:
+    """95% Wilson score interval of a share `p` over `n` tasks (task means count as one trial each)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    # The interval holds p itself (rounding would otherwise put 1.0 a hair above its upper bound).
+    return np.clip(np.fmin(centre - half, p), 0, 1), np.clip(np.fmax(centre + half, p), 0, 1)
 
 
 __all__ = ["BREAKDOWNS", "breakdown", "leaderboard", "sort_rows", "task_scores"]

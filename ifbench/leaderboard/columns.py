@@ -104,6 +104,7 @@ BREAKDOWNS: dict[str, list[str]] = {
     "pattern": ["category", "pattern"],
     "language": ["language"],
     "turn": ["turn"],
+    "n_constraints": ["n_constraints"],
 }
 """`--by` choices and the columns each one groups by (`pattern` is category × pattern)."""
 

@@ -16,6 +16,7 @@ from ifbench.cli.output import err, literal, out, visible
 from ifbench.errors import LeaderboardError, did_you_mean
 from ifbench.leaderboard.aggregate import breakdown, leaderboard
 from ifbench.leaderboard.columns import BREAKDOWNS
+from ifbench.leaderboard.curves import markdown_curves
 from ifbench.leaderboard.html import render, write_html
 from ifbench.leaderboard.load import load_results
 from ifbench.leaderboard.markdown import markdown_table, percent
@@ -40,12 +41,14 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
                               f"{report.kept} kept"))
         shown = read_csv(path)
     if args.markdown == "-":
-        sys.stdout.write(visible(markdown_table(shown, seed=args.seed, n_boot=args.bootstrap)))
+        sys.stdout.write(visible(markdown_table(shown, seed=args.seed, n_boot=args.bootstrap)
+                                 + "\n" + markdown_curves(results)))
     else:
         print_table(shown)
         if args.markdown:
             Path(args.markdown).write_text(
-                markdown_table(shown, seed=args.seed, n_boot=args.bootstrap), encoding="utf-8"
+                markdown_table(shown, seed=args.seed, n_boot=args.bootstrap) + "\n" + markdown_curves(results),
+                encoding="utf-8"
             )
             out.print(literal(f"Wrote {args.markdown}"))
     for key in dict.fromkeys(args.by):

@@ -18,6 +18,7 @@ import pandas as pd
 from ifbench import __version__
 from ifbench.leaderboard.aggregate import breakdown, task_scores
 from ifbench.leaderboard.charts import bar_chart, esc, heat_map
+from ifbench.leaderboard.curves import curves, svg_curve
 from ifbench.leaderboard.columns import LANGUAGE_PREFIX, is_dynamic
 from ifbench.leaderboard.drilldown import MAX_TASKS, Answer, TaskDetail, collect
 from ifbench.leaderboard.load import Results
@@ -214,6 +215,8 @@ def render(table: pd.DataFrame, results: Results, *, seed: int = 0, n_boot: int 
         same = (families["suite"].astype(str) == suite) & (families["suite_sha256"].astype(str) == sha)
         part = families[same]
         heat.append(heat_map(part, [str(m) for m in rows["model"]], caption=name))
+    difficulty = "".join(f"<figure>{svg_curve(part, title=f'Prompt-level strict accuracy by constraints per task, {label}')}"
+                         f"<figcaption>{esc(label)}</figcaption></figure>" for label, part in curves(results))
     details, total = collect(results, task_scores(results.samples), max_tasks=max_tasks)
     shown = (f"{len(details):,} of {total:,} tasks (those where models disagree first)"
              if len(details) < total else f"all {total:,} tasks")
@@ -233,6 +236,8 @@ Models share a rank unless their intervals separate them. Click a column header 
 {protocol_notes(table)}
 <h2 id="chart">Prompt-level strict accuracy with 95% intervals</h2>
 <div id="bar-charts">{"".join(charts)}</div>
+<h2 id="difficulty">Prompt-level strict accuracy by constraints per task (95% Wilson intervals)</h2>
+<div id="difficulty-curves">{difficulty}</div>
 <h2 id="heatmap">Pass rate by checker family (instruction-level, strict)</h2>
 <div id="heatmaps">{"".join(heat)}</div>
 <h2 id="tasks">Tasks</h2>

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ import yaml
 from pydantic import ValidationError
 
 from ifbench.checking.nested import walk
-from ifbench.errors import ConstraintError, TaskFileError
+from ifbench.errors import ConstraintError, TaskFileError, did_you_mean
 from ifbench.tasks import yamlfile
 from ifbench.tasks.models import Task
 
@@ -138,6 +139,32 @@ def _load_file(path: Path) -> tuple[list[tuple[Task, int]], list[str]]:
     return (tasks if read.keep else []), problems
 
 
+TOP_LEVEL_KEYS = ("suite", "version", "generator", "tasks")
+# `generator:` records how `ifbench generate` wrote the file; these keys, with these types.
+GENERATOR_KEYS: dict[str, type | tuple[type, ...]] = {
+    "name": str, "version": str, "seed": int, "pool_sha256": str, "phrasings_sha256": str,
+    "languages": list, "constraints": str, "tasks": int,
+}
+GENERATOR_REQUIRED = ("name", "version", "seed", "pool_sha256")
+
+
+def generator_problems(value: Any) -> list[str]:
+    """What is wrong with a task file's `generator:` record (seed, generator version, pool hash...)."""
+    if not isinstance(value, dict):
+        return [f"'generator' must be a mapping with {', '.join(GENERATOR_REQUIRED)} (got {type(value).__name__})"]
+    problems = [f"'generator' lacks '{key}'" for key in GENERATOR_REQUIRED if key not in value]
+    for key in sorted(map(str, value)):
+        kind = GENERATOR_KEYS.get(key)
+        if kind is None:
+            problems.append(f"unknown key 'generator.{key}'{did_you_mean(key, GENERATOR_KEYS)}; "
+                            f"allowed: {', '.join(GENERATOR_KEYS)}")
+        elif not isinstance(value[key], kind) or isinstance(value[key], bool):
+            problems.append(f"'generator.{key}' must be {getattr(kind, '__name__', kind)} (got {value[key]!r})"[:160])
+        elif key.endswith("sha256") and not re.fullmatch(r"[0-9a-f]{64}", value[key]):
+            problems.append(f"'generator.{key}' must be 64 lower-case hex digits (got {value[key]!r})"[:160])
+    return problems
+
+
 def _read_yaml(path: Path, text: str) -> _Read:
     """Compose once (libyaml if present), build values from the same nodes, take lines from them."""
     try:
@@ -162,8 +189,8 @@ def _read_yaml(path: Path, text: str) -> _Read:
             reader.problem(line, "merge keys ('<<') are not allowed in task files; write the keys out")
             continue
         key = reader.value(key_node, 1, line)
-        if not isinstance(key, str) or key not in {"suite", "version", "tasks"}:
-            reader.problem(line, f"unknown top-level key '{key}'; allowed: suite, version, tasks")
+        if not isinstance(key, str) or key not in TOP_LEVEL_KEYS:
+            reader.problem(line, f"unknown top-level key '{key}'; allowed: {', '.join(TOP_LEVEL_KEYS)}")
             reader.value(value_node, 1, line)  # its problems too
         elif key in top:
             reader.problem(line, f"duplicate key '{key}' (first given on line {lines[key]}); "
@@ -174,6 +201,9 @@ def _read_yaml(path: Path, text: str) -> _Read:
     suite = reader.value(top["suite"], 1, lines["suite"]) if "suite" in top else None
     if "version" in top:
         reader.value(top["version"], 1, lines["version"])
+    if "generator" in top:
+        for problem in generator_problems(reader.value(top["generator"], 1, lines["generator"])):
+            reader.problem(lines["generator"], problem)
     if not isinstance(suite, str) or not suite.strip():
         where = lines.get("suite", 1)
         got = "missing" if "suite" not in top else f"got {type(suite).__name__} {suite!r}"[:80]
