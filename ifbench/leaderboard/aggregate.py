@@ -40,6 +40,7 @@ def task_scores(samples: pd.DataFrame) -> pd.DataFrame:
         samples=("sample", "size"),
         prompt_strict=("prompt_strict", "mean"),
         prompt_loose=("prompt_loose", "mean"),
+        every_sample_strict=("prompt_strict", "min"),
         n_strict=("n_strict", "mean"),
         n_loose=("n_loose", "mean"),
         n_checked=("n_constraints", "mean"),
@@ -68,11 +69,20 @@ def _headline(tasks: pd.DataFrame) -> pd.DataFrame:
         samples=("samples", "max"),
         truncated=("truncated", "mean"),
         prompt_strict_completed=("completed_strict", "mean"),
+        prompt_strict_every_sample=("every_sample_strict", "mean"),
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         table["inst_strict"] = table["n_strict"] / table["n_checked"]
         table["inst_loose"] = table["n_loose"] / table["n_checked"]
     return table.drop(columns=["n_strict", "n_loose", "n_checked"])
+
+
+def _across_samples(samples: pd.DataFrame) -> pd.DataFrame:
+    """The standard deviation of prompt_strict across samples (sample k of every task is one
+    run of the suite); NaN with a single sample."""
+    per_sample = samples.groupby([*GROUP_KEY, "sample"], observed=True)["prompt_strict"].mean()
+    spread = per_sample.groupby(level=GROUP_KEY, observed=True).std(ddof=1)
+    return spread.rename("prompt_strict_sample_sd").to_frame()
 
 
 def _per_value(tasks: pd.DataFrame, column: str, name: Any) -> pd.DataFrame:
@@ -144,6 +154,7 @@ def leaderboard(
     parts = [
         _headline(tasks),
         intervals(tasks, seed=seed, n_boot=n_boot),
+        _across_samples(results.samples),
         _run_info(results.samples, results.sources, results.warnings),
         _per_value(tasks, "category", category_column),
         _per_value(tasks, "language", language_column),

@@ -51,6 +51,11 @@ EXTRA_COLUMNS: dict[str, str] = {
     "protocol": "Id (12 hex digits) of the run's protocol: generation settings, system prompt, samples "
     "and reasoning policy (ifbench/protocol.py); rows are ranked only against rows of the same one.",
     "protocol_settings": "The protocol itself, as canonical JSON.",
+    "prompt_strict_every_sample": "Share of tasks whose every sample passes (strict): the "
+    "reliability beside prompt_strict's mean; equal to it with one sample.",
+    "prompt_strict_sample_sd": "Standard deviation across samples of prompt_strict (sample k of "
+    "every task taken as one run); empty with one sample. The intervals resample tasks with all "
+    "their samples, so they account for the clustering.",
 }
 """Fixed columns after the required ones."""
 

@@ -85,6 +85,8 @@ def markdown_table(
     several = protocol_differences(table)
     header = ["Rank", "Model", "Suite", "Tasks", "Prompt strict (95% CI)", "Prompt loose",
               "Inst. strict", "Inst. loose", "Errors", "Cut at cap", "Strict, finished"]
+    sampled = "samples" in table and bool((pd.to_numeric(table["samples"], errors="coerce") > 1).any())
+    header += ["Every sample", "SD across samples"] if sampled else []
     header += ["Protocol"] if several else []
     header += [cell(short_header(c)) for c in categories + languages]
     lines = ["| " + " | ".join(header) + " |",
@@ -98,6 +100,8 @@ def markdown_table(
             percent(row.get("inst_strict")), percent(row.get("inst_loose")), cell(row.get("errors", "")),
             percent(row.get("truncated")), percent(row.get("prompt_strict_completed")),
         ]
+        if sampled:
+            values += [percent(row.get("prompt_strict_every_sample")), percent(row.get("prompt_strict_sample_sd"))]
         values += [_hash(str(row.get("protocol") or "unknown"))] if several else []
         values += [percent(row.get(c)) for c in categories + languages]
         lines.append("| " + " | ".join(values) + " |")

@@ -198,3 +198,17 @@ def test_runs_under_different_system_prompts_are_different_protocols_ranked_apar
     # weak is alone under its protocol: rank 1 there, not 2 behind strong
     assert (row(table, "strong")["rank"], row(table, "same")["rank"], row(table, "weak")["rank"]) == (1, 2, 1)
     assert '"system_sha256":' in row(table, "weak")["protocol_settings"]
+
+
+def test_several_samples_give_a_spread_and_an_every_sample_rate(table, tmp_path, lb):
+    a, b = row(table, "A"), row(table, "B")
+    assert a["prompt_strict_every_sample"] == pytest.approx(1 / 3)  # only t2 passes in both samples
+    assert a["prompt_strict_sample_sd"] == pytest.approx(0.0)  # 2/3 in sample 0 and in sample 1
+    assert b["prompt_strict_every_sample"] == pytest.approx(b["prompt_strict"])
+    assert math.isnan(b["prompt_strict_sample_sd"])
+    varied = [lb.record("V", f"t{i}", [(ok, ok)], sample=k)
+              for k, passes in enumerate([{0, 1, 2}, {0}, {0, 1}]) for i in range(3) for ok in [i in passes]]
+    v = row(leaderboard(load_results([lb.write_run(tmp_path / "v", varied)]), n_boot=20), "V")
+    assert v["prompt_strict"] == pytest.approx(6 / 9)
+    assert v["prompt_strict_every_sample"] == pytest.approx(1 / 3)
+    assert v["prompt_strict_sample_sd"] == pytest.approx(1 / 3)  # per-sample 1, 1/3, 2/3

@@ -25,7 +25,8 @@ def test_table_rows_in_leaderboard_order(hand_made_dir):
     assert a[4].startswith("**66.7** (")  # prompt_strict with its interval
     assert a[5:9] == ["83.3", "66.7", "75.0", "1"]
     assert a[9:11] == ["0.0", "66.7"]  # nothing cut at the cap: strict on finished replies is strict
-    assert a[11:] == ["50.0", "100.0", "50.0", "75.0 |"]
+    assert a[11:13] == ["33.3", "0.0"]  # every sample passes, spread across samples (A has 2)
+    assert a[13:] == ["50.0", "100.0", "50.0", "75.0 |"]
     assert "1 | B | s2" in body[0] and "| – |" in body[0]  # no zh task in s2
     assert "bootstrap over tasks (100 replicates, seed 0)" in text
     assert "s `h1`" in text
@@ -83,3 +84,9 @@ def test_the_settings_that_differ_between_protocols_are_named(tmp_path, lb):
 def test_one_protocol_adds_no_column(hand_made_dir):
     text = markdown_table(leaderboard(load_results([hand_made_dir]), n_boot=10), n_boot=10)
     assert "Protocol" not in text and "ranked apart" not in text
+
+
+def test_several_samples_show_the_every_sample_rate_and_the_spread(hand_made_dir):
+    lines = markdown_table(leaderboard(load_results([hand_made_dir]), n_boot=10), n_boot=10).splitlines()
+    assert "| Strict, finished | Every sample | SD across samples | basic |" in lines[0]
+    assert all(len(line.split(" | ")) == len(lines[0].split(" | ")) for line in lines if line.startswith("| "))
