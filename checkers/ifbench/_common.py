@@ -1,7 +1,7 @@
 """Helpers shared by the `ifbench:` checkers: IFBench's tokenisation, word lists, emoji, syllables, POS.
 
-IFBench (AllenAI, arXiv:2507.02833) splits sentences with IFEval's rule-based splitter
-(`split_sentences`) and scores with NLTK (`word_tokenize`, the English stopword list, the
+IFBench (AllenAI, arXiv:2507.02833) splits sentences with NLTK's Punkt at HEAD and with
+IFEval's rule-based splitter (`split_sentences`) at c94da02 (see `sentences`), and scores with NLTK (`word_tokenize`, the English stopword list, the
 averaged perceptron POS tagger), `emoji` and `syllapy`. Here `word_tokenize` comes from
 `ifbench.checking.punkt` (offline), the stopwords from `data/nltk_english_stopwords.txt`, and the
 POS model from the `textblob-aptagger` package (see `first_tag`); nothing is downloaded.
@@ -19,16 +19,18 @@ import re
 import string
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from ifbench.checkers.ifbench._revision import Revision
 from ifbench.checkers.ifeval._common import quote
 
 from ifbench.checking import punkt
-from ifbench.checking.base import Context, P, Params, Verdict
+from ifbench.checking.base import Params, Verdict
 
 __all__ = [
     "STRIP", "NoParams", "Unscorable", "count_word_runs", "drop_punctuation", "first_tag", "first_tokens",
     "is_emoji", "quote", "scored", "sentences", "split_sentences", "stopwords", "syllables", "word_tokenize",
+    "word_tokens",
 ]
 
 STRIP = string.punctuation + " "
@@ -58,17 +60,20 @@ class Unscorable(Exception):
     """This text cannot be scored as IFBench would; the message says why (it becomes the reason)."""
 
 
-def scored(function: Callable[[str, P, Context], Verdict]) -> Callable[[str, P, Context], Verdict]:
-    """Turn an `Unscorable` raised by a checker into a failing verdict with its message."""
+F = TypeVar("F", bound=Callable[..., Verdict])
+
+
+def scored(function: F) -> F:
+    """Turn an `Unscorable` raised by a checker (revised or not) into a failing verdict with its message."""
 
     @functools.wraps(function)
-    def run(response: str, params: P, context: Context) -> Verdict:
+    def run(*args: Any) -> Verdict:
         try:
-            return function(response, params, context)
+            return function(*args)
         except Unscorable as error:
             return Verdict(passed=False, reason=str(error))
 
-    return run
+    return cast(F, run)
 
 
 MAX_SPLIT_CHARS = 1_000_000
@@ -83,12 +88,12 @@ def _punkt_guard(text: str) -> None:
         )
 
 
-# IFBench's `split_into_sentences` as of the commit that produced its committed verdicts
+# IFBench's `split_into_sentences` at the commit that produced its committed verdicts
 # (c94da02) is IFEval's rule-based splitter, not NLTK's Punkt: periods that do not end a
-# sentence are first disguised as <prd>, then every . ? ! gets a <stop> after it. (Later
-# IFBench versions call nltk.sent_tokenize instead; on the conformance data that changes
-# one verdict, key 163.) The markers are the same strings as IFBench's, so a response
-# that contains "<prd>" or "<stop>" itself is split as IFBench splits it.
+# sentence are first disguised as <prd>, then every . ? ! gets a <stop> after it. (HEAD
+# calls nltk.sent_tokenize instead; on the conformance data that changes one verdict, key
+# 163.) The markers are the same strings as IFBench's, so a response that contains "<prd>"
+# or "<stop>" itself is split as IFBench splits it.
 _TITLES = re.compile(r"(Mr|St|Mrs|Ms|Dr)[.]")
 _DOMAIN = re.compile(r"[.](com|net|org|io|gov|edu|me)")
 _DECIMAL = re.compile(r"([0-9])[.]([0-9])")
@@ -136,8 +141,15 @@ def split_sentences(text: str) -> list[str]:
     return pieces[:-1] if pieces and not pieces[-1] else pieces
 
 
-def sentences(text: str) -> list[str]:
-    """IFBench's `split_into_sentences` (see `split_sentences`), on texts up to MAX_SPLIT_CHARS."""
+def sentences(text: str, revision: Revision) -> list[str]:
+    """IFBench's `split_into_sentences` at `revision`: NLTK's Punkt (`nltk.sent_tokenize`) at
+    HEAD, the rule-based `split_sentences` at c94da02 (on texts up to MAX_SPLIT_CHARS)."""
+    if revision is Revision.HEAD:
+        _punkt_guard(text)
+        try:
+            return punkt.sentences(text)
+        except TimeoutError as error:
+            raise Unscorable(f"NLTK's sentence tokenizer timed out on this text: {str(error)[:80]}") from None
     if len(text) > MAX_SPLIT_CHARS:
         raise Unscorable(
             f"the text has {len(text):,} characters; sentences are split in texts of at most {MAX_SPLIT_CHARS:,}"
@@ -152,6 +164,12 @@ def word_tokenize(text: str) -> list[str]:
         return punkt.word_tokenize(text)
     except TimeoutError as error:
         raise Unscorable(f"NLTK's word tokenizer timed out on this text: {str(error)[:80]}") from None
+
+
+def word_tokens(text: str) -> list[str]:
+    """The tokens of `nltk.word_tokenize(text)` with a letter or digit in them: IFBench HEAD's
+    words (`_word_tokens_without_punctuation`), so `,` and `''` are not words but `U.S.` is."""
+    return [token for token in word_tokenize(text) if any(char.isalnum() for char in token)]
 
 
 @functools.lru_cache(maxsize=1)

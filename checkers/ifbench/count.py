@@ -10,11 +10,13 @@ from ifbench.checkers.ifbench._common import (
     count_word_runs,
     drop_punctuation,
     quote,
+    scored,
+    word_tokenize,
 )
 from pydantic import Field, model_validator
 
+from ifbench.checkers.ifbench._revision import Revision, instruction, revised
 from ifbench.checking.base import Context, Example, NonBlankStr, Params, Verdict, plural
-from ifbench.checking.registry import checker
 
 
 class WordCountRangeParams(Params):
@@ -30,8 +32,8 @@ class WordCountRangeParams(Params):
         return self
 
 
-@checker(
-    "ifbench:count:word_count_range",
+@instruction(
+    "count:word_count_range",
     WordCountRangeParams,
     examples=[
         Example("Light bends near heavy stars.", {"min_words": 4, "max_words": 5}, True),
@@ -57,8 +59,8 @@ class AtLeastNParams(Params):
     """The smallest count that passes."""
 
 
-@checker(
-    "ifbench:count:unique_word_count",
+@instruction(
+    "count:unique_word_count",
     AtLeastNParams,
     examples=[
         Example("Cats nap, dogs run, birds sing.", {"N": 6}, True),
@@ -87,8 +89,8 @@ class SmallNParams(Params):
 _CONJUNCTIONS = frozenset(["and", "but", "for", "nor", "or", "so", "yet"])
 
 
-@checker(
-    "ifbench:count:conjunctions",
+@instruction(
+    "count:conjunctions",
     SmallNParams,
     examples=[
         Example("Tired but happy, we ate and slept, for it was late.", {"small_n": 3}, True),
@@ -123,8 +125,8 @@ PERSON_NAMES = (
 """The 50 names IFBench's prompt lists; only these count."""
 
 
-@checker(
-    "ifbench:count:person_names",
+@revised(
+    "count:person_names",
     AtLeastNParams,
     examples=[
         Example("Emma met Liam and Noah.", {"N": 3}, True),
@@ -133,14 +135,16 @@ PERSON_NAMES = (
         Example("小明和小红是朋友。", {"N": 1}, False),
     ],
 )
-def person_names(response: str, params: AtLeastNParams, context: Context) -> Verdict:
+def person_names(response: str, params: AtLeastNParams, context: Context, revision: Revision) -> Verdict:
     """At least N different names from IFBench's list of 50 (Emma, Liam, Sophia, ...) appear.
 
-    As in IFBench's committed verdicts, a name counts wherever its exact spelling occurs,
-    even inside a longer word (`Emma` in `Emmanuel`); `emma` does not count. (IFBench's
-    later code matches whole words only; no verdict of the conformance data changes.)
+    A name counts in its exact spelling (`emma` does not count). At HEAD it must be a whole
+    word (regex `\\b`); at c94da02 it counts inside a longer word too (`Emma` in `Emmanuel`).
     """
-    found = [name for name in PERSON_NAMES if name in response]
+    if revision is Revision.HEAD:
+        found = [name for name in PERSON_NAMES if re.search(rf"\b{name}\b", response)]
+    else:
+        found = [name for name in PERSON_NAMES if name in response]
     shown = ", ".join(found[:8]) + (", ..." if len(found) > 8 else "")
     return Verdict(
         passed=len(found) >= params.N,
@@ -157,8 +161,8 @@ class ExactNParams(Params):
 _DIGITS = re.compile(r"\d+")
 
 
-@checker(
-    "ifbench:count:numbers",
+@instruction(
+    "count:numbers",
     ExactNParams,
     examples=[
         Example("We saw 3 owls and 12 bats, 1.5 hours in.", {"N": 3}, True),
@@ -180,8 +184,8 @@ def numbers(response: str, params: ExactNParams, context: Context) -> Verdict:
 _MARKS = (".", ",", "!", "?", ";", ":")
 
 
-@checker(
-    "ifbench:count:punctuation",
+@instruction(
+    "count:punctuation",
     NoParams,
     examples=[
         Example("Wait, what?! Yes: it works; really. Wow! Sure?", {}, True),
@@ -210,14 +214,23 @@ def punctuation(response: str, params: NoParams, context: Context) -> Verdict:
     return Verdict(passed=True, reason="interrobang and each of . , ! ? ; : found")
 
 
-_PRONOUNS = frozenset(
+_PERSONAL_PRONOUNS = frozenset(
     "i me my mine myself we us our ours ourselves you your yours yourself yourselves he him his "
     "himself she her hers herself it its itself they them their theirs themselves".split()
 )
+_PRONOUNS = {
+    Revision.PUBLISHED: _PERSONAL_PRONOUNS,
+    # HEAD adds demonstrative, interrogative, relative and indefinite pronouns
+    Revision.HEAD: _PERSONAL_PRONOUNS | frozenset(
+        "this that these those who whom whose which what whoever whomever whatever whichever "
+        "anybody anyone anything everybody everyone everything nobody nothing somebody someone "
+        "something each either neither both all some any none".split()
+    ),
+}
 
 
-@checker(
-    "ifbench:count:pronouns",
+@revised(
+    "count:pronouns",
     AtLeastNParams,
     examples=[
         Example("I told her that they saw us.", {"N": 4}, True),
@@ -226,14 +239,22 @@ _PRONOUNS = frozenset(
         Example("I think so.", {"N": 2}, False),
     ],
 )
-def pronouns(response: str, params: AtLeastNParams, context: Context) -> Verdict:
-    """At least N English personal pronouns (I, me, my, ..., themselves), counted with repeats.
+@scored
+def pronouns(response: str, params: AtLeastNParams, context: Context, revision: Revision) -> Verdict:
+    """At least N English pronouns, counted with repeats, in the lowercased text with `/` read as a space.
 
-    As in IFBench, `/` separates words (`she/her`), other ASCII punctuation is removed
-    (so `it's` becomes `its`, a pronoun), and words are compared lowercased.
+    At HEAD the words are NLTK `word_tokenize` tokens (`it's` is `it` and `'s`) and the
+    pronouns are 63: personal (I, me, my, ..., themselves), demonstrative (this, that, ...),
+    interrogative and relative (who, which, whatever, ...) and indefinite (anyone, each,
+    all, none, ...). At c94da02 the words are whitespace-separated once ASCII punctuation is
+    removed (`it's` becomes `its`, a pronoun) and only the 31 personal pronouns count.
     """
-    words = drop_punctuation(response.replace("/", " ").lower()).split()
-    count = sum(1 for word in words if word in _PRONOUNS)
+    text = response.replace("/", " ").lower()
+    if revision is Revision.HEAD:
+        words = word_tokenize(text)
+    else:
+        words = drop_punctuation(text).split()
+    count = sum(1 for word in words if word in _PRONOUNS[revision])
     return Verdict(passed=count >= params.N, reason=f"{plural(count, 'pronoun')}; at least {params.N} required")
 
 
@@ -253,8 +274,8 @@ class KeywordsMultipleParams(Params):
 _TIMES = {"keyword1": 1, "keyword2": 2, "keyword3": 3, "keyword4": 5, "keyword5": 7}
 
 
-@checker(
-    "ifbench:count:keywords_multiple",
+@instruction(
+    "count:keywords_multiple",
     KeywordsMultipleParams,
     examples=[
         Example("a b b c c c d d d d d e e e e e e e",
@@ -293,8 +314,8 @@ class EveryNthParams(Params):
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
-@checker(
-    "ifbench:count:words_japanese",
+@instruction(
+    "count:words_japanese",
     EveryNthParams,
     examples=[
         Example("one 二 three 四 five", {"N": 2}, True),

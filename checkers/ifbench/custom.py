@@ -15,8 +15,8 @@ from ifbench.checkers.ifbench._common import (
     sentences,
 )
 
+from ifbench.checkers.ifbench._revision import Revision, instruction, revised
 from ifbench.checking.base import Context, Example, Verdict, plural
-from ifbench.checking.registry import checker
 
 
 def ascii_fold(text: str) -> str:
@@ -24,8 +24,8 @@ def ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-@checker(
-    "ifbench:custom:character_reverse",
+@instruction(
+    "custom:character_reverse",
     NoParams,
     examples=[
         Example("Elgae dlab eht.", {}, True),
@@ -41,8 +41,8 @@ def character_reverse(response: str, params: NoParams, context: Context) -> Verd
     return Verdict(passed=False, reason="'elgae dlab' (bald eagle reversed by letter) not found")
 
 
-@checker(
-    "ifbench:custom:word_reverse",
+@revised(
+    "custom:word_reverse",
     NoParams,
     examples=[
         Example("Eagle bald the is symbol national the.", {}, True),
@@ -52,23 +52,23 @@ def character_reverse(response: str, params: NoParams, context: Context) -> Verd
     ],
 )
 @scored
-def word_reverse(response: str, params: NoParams, context: Context) -> Verdict:
+def word_reverse(response: str, params: NoParams, context: Context, revision: Revision) -> Verdict:
     """Read word by word backwards (lowercased, ASCII punctuation removed), the response contains "bald eagle".
 
-    IFBench also requires the reversed text to be a single sentence, which it always is
-    once punctuation is removed.
+    IFBench also requires the reversed text to be a single sentence (its splitter at the
+    revision), which it always is once ASCII punctuation is removed.
     """
     words = drop_punctuation(response.lower().strip()).split()
     backwards = " ".join(reversed(words))
     if "bald eagle" not in backwards:
         return Verdict(passed=False, reason="read backwards by word, the response has no 'bald eagle'")
-    if backwards not in sentences(backwards):
+    if backwards not in sentences(backwards, revision):
         return Verdict(passed=False, reason="read backwards by word, the response is not a single sentence")
     return Verdict(passed=True, reason="read backwards by word, the response says 'bald eagle'")
 
 
-@checker(
-    "ifbench:custom:sentence_alphabet",
+@revised(
+    "custom:sentence_alphabet",
     NoParams,
     examples=[
         Example(" ".join(f"{chr(65 + i)}x went home." for i in range(26)), {}, True),
@@ -78,9 +78,9 @@ def word_reverse(response: str, params: NoParams, context: Context) -> Verdict:
     ],
 )
 @scored
-def sentence_alphabet(response: str, params: NoParams, context: Context) -> Verdict:
+def sentence_alphabet(response: str, params: NoParams, context: Context, revision: Revision) -> Verdict:
     """Exactly 26 sentences (IFBench's splitter) whose first words start with a, b, c, ... z in order (any case)."""
-    found = sentences(response)
+    found = sentences(response, revision)
     if len(found) != 26:
         return Verdict(passed=False, reason=f"{plural(len(found), 'sentence')}; exactly 26 required")
     for index, sentence in enumerate(found):
@@ -105,8 +105,8 @@ CAPITALS = (
 """IFBench's answer: European capitals north of 45°, from north to south."""
 
 
-@checker(
-    "ifbench:custom:european_capitals_sort",
+@instruction(
+    "custom:european_capitals_sort",
     NoParams,
     examples=[
         Example(", ".join(CAPITALS), {}, True),
@@ -134,8 +134,8 @@ _NUMBER = re.compile(r"\d+")
 _MULTIPLES = ["14", "21", "28", "35", "42", "49"]
 
 
-@checker(
-    "ifbench:custom:multiples",
+@instruction(
+    "custom:multiples",
     NoParams,
     examples=[
         Example("14, 21, 28, 35, 42, 49", {}, True),
@@ -157,8 +157,8 @@ def multiples(response: str, params: NoParams, context: Context) -> Verdict:
 _COUNTRIES = "\n".join(["Zimbabwe", *(f"Country {n:02d}" for n in range(51, 0, -1))])
 
 
-@checker(
-    "ifbench:custom:reverse_newline",
+@instruction(
+    "custom:reverse_newline",
     NoParams,
     examples=[
         Example(_COUNTRIES, {}, True),

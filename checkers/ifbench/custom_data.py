@@ -8,8 +8,8 @@ import re
 
 from ifbench.checkers.ifbench._common import NoParams, Unscorable, quote, scored
 
+from ifbench.checkers.ifbench._revision import instruction
 from ifbench.checking.base import Context, Example, Verdict, plural
-from ifbench.checking.registry import checker
 
 
 def _rows(text: str, delimiter: str = ",") -> list[list[str]]:
@@ -23,8 +23,8 @@ _CITY_HEADER = ["ID", "Country", "City", "Year", "Count"]
 _CITY_CSV = "ID,Country,City,Year,Count\n" + "\n".join(f"{i},France,Paris,2020,{i * 10}" for i in range(1, 8))
 
 
-@checker(
-    "ifbench:custom:csv_city",
+@instruction(
+    "custom:csv_city",
     NoParams,
     examples=[
         Example(_CITY_CSV, {}, True),
@@ -71,8 +71,8 @@ def _quoted_special(field: str) -> bool:
     return last_quote > 1 and _SPECIAL.search(line, 1, last_quote) is not None
 
 
-@checker(
-    "ifbench:custom:csv_special_character",
+@instruction(
+    "custom:csv_special_character",
     NoParams,
     examples=[
         Example(_PRODUCT_CSV.replace("Acme", '"Acme & Co"', 1), {}, True),
@@ -113,8 +113,8 @@ _STUDENT_TSV = '"StudentID"\t"Subject"\t"Grade"\t"Semester"\t"Score"\n' + "\n".j
 )
 
 
-@checker(
-    "ifbench:custom:csv_quotes",
+@instruction(
+    "custom:csv_quotes",
     NoParams,
     examples=[
         Example(_STUDENT_TSV, {}, True),
@@ -166,8 +166,8 @@ def _date_problem(date: str) -> str | None:
     return None
 
 
-@checker(
-    "ifbench:custom:date_format_list",
+@instruction(
+    "custom:date_format_list",
     NoParams,
     examples=[
         Example("1796-04-12, 1805-12-02, 1815-06-18", {}, True),
@@ -225,8 +225,8 @@ _MCQ = "\n".join(
 )
 
 
-@checker(
-    "ifbench:custom:mcq_count_length",
+@instruction(
+    "custom:mcq_count_length",
     NoParams,
     examples=[
         Example(_MCQ, {}, True),

@@ -17,8 +17,8 @@ from ifbench.checkers.ifbench._common import (
 )
 from pydantic import Field
 
+from ifbench.checkers.ifbench._revision import Revision, instruction, revised
 from ifbench.checking.base import Context, Example, Params, Verdict, plural
-from ifbench.checking.registry import checker
 
 
 class SeparatorParams(Params):
@@ -26,8 +26,8 @@ class SeparatorParams(Params):
     """The marker used instead of bullet points, e.g. `SEPARATOR` or `!?!?`."""
 
 
-@checker(
-    "ifbench:format:list",
+@instruction(
+    "format:list",
     SeparatorParams,
     examples=[
         Example("SEPARATOR apples\nSEPARATOR pears", {"sep": "SEPARATOR"}, True),
@@ -42,8 +42,8 @@ def list_(response: str, params: SeparatorParams, context: Context) -> Verdict:
     return Verdict(passed=count >= 2, reason=f"{quote(params.sep)} appears {plural(count, 'time')}; at least 2 required")
 
 
-@checker(
-    "ifbench:format:newline",
+@instruction(
+    "format:newline",
     NoParams,
     examples=[
         Example("Each\nword\nalone.", {}, True),
@@ -94,8 +94,8 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-@checker(
-    "ifbench:format:line_indent",
+@instruction(
+    "format:line_indent",
     NoParams,
     examples=[
         Example("Step one\n  Step two\n    Step three", {}, True),
@@ -122,8 +122,8 @@ def line_indent(response: str, params: NoParams, context: Context) -> Verdict:
     return Verdict(passed=True, reason=f"{plural(len(lines), 'line')}, each indented more than the one before")
 
 
-@checker(
-    "ifbench:format:sub-bullets",
+@instruction(
+    "format:sub-bullets",
     NoParams,
     examples=[
         Example("* Fruit\n  - apple\n* Nuts\n  - almond", {}, True),
@@ -154,8 +154,8 @@ def sub_bullets(response: str, params: NoParams, context: Context) -> Verdict:
 _MAX_LINEWISE_CHARS = 100_000
 
 
-@checker(
-    "ifbench:format:no_bullets_bullets",
+@revised(
+    "format:no_bullets_bullets",
     NoParams,
     examples=[
         Example("Fruit is good. It is sweet.\n* apples\n* pears", {}, True),
@@ -165,7 +165,7 @@ _MAX_LINEWISE_CHARS = 100_000
     ],
 )
 @scored
-def no_bullets_bullets(response: str, params: NoParams, context: Context) -> Verdict:
+def no_bullets_bullets(response: str, params: NoParams, context: Context, revision: Revision) -> Verdict:
     """At least 2 sentences (IFBench's splitter, line by line), then at least 2 lines starting with `*`, and nothing else.
 
     As in IFBench, any line after the first bullet must be a bullet (a blank one too), and
@@ -188,7 +188,7 @@ def no_bullets_bullets(response: str, params: NoParams, context: Context) -> Ver
                 )
             bullets += 1
         elif before_bullets:
-            found = sentences(line.strip())
+            found = sentences(line.strip(), revision)
             before_bullets = found
             count += len(found)
         else:
@@ -203,8 +203,8 @@ def no_bullets_bullets(response: str, params: NoParams, context: Context) -> Ver
     )
 
 
-@checker(
-    "ifbench:format:no_whitespace",
+@instruction(
+    "format:no_whitespace",
     NoParams,
     examples=[
         Example("NoSpacesAtAll.", {}, True),
@@ -224,8 +224,8 @@ def no_whitespace(response: str, params: NoParams, context: Context) -> Verdict:
 _TEMPLATE = ("My Answer:", "My Conclusion:", "Future Outlook:")
 
 
-@checker(
-    "ifbench:format:output_template",
+@instruction(
+    "format:output_template",
     NoParams,
     examples=[
         Example("My Answer: yes My Conclusion: good Future Outlook: bright", {}, True),
@@ -250,8 +250,8 @@ class OptionsParams(Params):
 _LETTERS = re.compile(r"\W*[aA]\W*[bB]\W*[cC]\W*")
 
 
-@checker(
-    "ifbench:format:options",
+@instruction(
+    "format:options",
     OptionsParams,
     examples=[
         Example("Maybe.", {"options": "yes/no/maybe"}, True),
@@ -283,8 +283,8 @@ def options(response: str, params: OptionsParams, context: Context) -> Verdict:
     )
 
 
-@checker(
-    "ifbench:format:title_case",
+@revised(
+    "format:title_case",
     NoParams,
     examples=[
         Example("The Cat Sat On The Mat.", {}, True),
@@ -294,16 +294,19 @@ def options(response: str, params: OptionsParams, context: Context) -> Verdict:
     ],
 )
 @scored
-def title_case(response: str, params: NoParams, context: Context) -> Verdict:
+def title_case(response: str, params: NoParams, context: Context, revision: Revision) -> Verdict:
     """No token (NLTK `word_tokenize`) starts with a lowercase letter followed by all-lowercase or all-uppercase letters.
 
-    That is IFBench's test: tokens like `NASA`, `2024`, `,` or a one-letter `a` pass; minor
-    words such as `of` must be capitalised too.
+    That is IFBench's test: tokens like `NASA`, `iPhone`, `2024` or `,` pass; minor words
+    such as `of` must be capitalised too. At HEAD a one-letter lowercase word (`a`, `i`)
+    fails and a token not starting with a letter is skipped; at c94da02 a one-letter `a`
+    passes.
     """
+    head_revision = revision is Revision.HEAD
     for token in word_tokenize(response):
         head, tail = token[:1], token[1:]
-        if head.isupper() and tail.islower():
+        if head_revision and not head.isalpha():
             continue
-        if head.islower() and (tail.isupper() or tail.islower()):
+        if head.islower() and (tail.isupper() or tail.islower() or (head_revision and not tail)):
             return Verdict(passed=False, reason=f"the word {quote(token, 30)} is not capitalised; every word must be")
     return Verdict(passed=True, reason="every word is capitalised")

@@ -15,12 +15,12 @@ from ifbench.checkers.ifbench._common import (
     sentences,
 )
 
+from ifbench.checkers.ifbench._revision import Revision, instruction, revised
 from ifbench.checking.base import Context, Example, Verdict
-from ifbench.checking.registry import checker
 
 
-@checker(
-    "ifbench:format:emoji",
+@revised(
+    "format:emoji",
     NoParams,
     examples=[
         Example("I love tea 🍵. Rain is nice ☔!", {}, True),
@@ -30,14 +30,14 @@ from ifbench.checking.registry import checker
     ],
 )
 @scored
-def emoji(response: str, params: NoParams, context: Context) -> Verdict:
+def emoji(response: str, params: NoParams, context: Context, revision: Revision) -> Verdict:
     """Every sentence (IFBench's splitter) ends with an emoji, before any final ASCII punctuation.
 
     As in IFBench: with ASCII punctuation removed and spaces trimmed, one of the last two
     characters of the sentence must be an emoji (per the `emoji` package), or else the
     next sentence must start with one. Chinese `。` does not end a sentence.
     """
-    found = sentences(response)
+    found = sentences(response, revision)
     for index, sentence in enumerate(found):
         bare = drop_punctuation(sentence).strip()
         if not bare:
@@ -60,8 +60,8 @@ _BRACKET = re.compile(r"[()\[\]{}]")
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 
 
-@checker(
-    "ifbench:format:parentheses",
+@instruction(
+    "format:parentheses",
     NoParams,
     examples=[
         Example("a (b [c {d (e [f])}])", {}, True),
@@ -99,8 +99,8 @@ def parentheses(response: str, params: NoParams, context: Context) -> Verdict:
 _QUOTE_MARK = re.compile(r"[\"']")
 
 
-@checker(
-    "ifbench:format:quotes",
+@instruction(
+    "format:quotes",
     NoParams,
     examples=[
         Example("He said \"she said 'they said \"go\"' loudly\" twice.", {}, True),
@@ -133,8 +133,8 @@ def quotes(response: str, params: NoParams, context: Context) -> Verdict:
 _TRAILING = string.digits + string.punctuation.replace('"', "")
 
 
-@checker(
-    "ifbench:format:quote_unquote",
+@revised(
+    "format:quote_unquote",
     NoParams,
     examples=[
         Example('"To be" is a verb phrase. "Or not" adds a choice.', {}, True),
@@ -144,27 +144,34 @@ _TRAILING = string.digits + string.punctuation.replace('"', "")
     ],
 )
 @scored
-def quote_unquote(response: str, params: NoParams, context: Context) -> Verdict:
+def quote_unquote(response: str, params: NoParams, context: Context, revision: Revision) -> Verdict:
     """No quotation directly follows another, and the response does not end with one.
 
-    As IFBench checks it: curly double quotes count as `"`, whitespace is ignored, `""`
-    anywhere fails (two quotations touching, or an empty one), and the last `"` must be
-    followed by something other than digits and ASCII punctuation.
+    As IFBench checks it: whitespace is ignored, `""` anywhere fails (two quotations
+    touching, or an empty one), and the last `"` must be followed by something other than
+    digits and ASCII punctuation. A response of only digits and ASCII punctuation passes at
+    HEAD and fails at c94da02 (whose checker crashes on it). At c94da02 curly double quotes
+    count as `"`; HEAD's code replaces `"` by `"` where it meant to, so they are ordinary
+    characters there.
     """
-    text = response.replace("\u201c", '"').replace("\u201d", '"').replace("'\"'", "")
-    text = "".join(text.split())
+    text = response
+    if revision is Revision.PUBLISHED:
+        text = text.replace("\u201c", '"').replace("\u201d", '"')
+    text = "".join(text.replace("'\"'", "").split())
     if '""' in text:
         return Verdict(passed=False, reason="two quotations touch (or one is empty); an explanation after each required")
     tail = text.strip(_TRAILING)
     if not tail:
+        if revision is Revision.HEAD:
+            return Verdict(passed=True, reason="no quotation: only digits and punctuation, if anything")
         raise Unscorable("only digits and punctuation (IFBench's checker fails on it)")
     if tail.endswith('"'):
         return Verdict(passed=False, reason="the response ends with a quotation; an unquoted explanation after it required")
     return Verdict(passed=True, reason="every quotation is followed by unquoted text")
 
 
-@checker(
-    "ifbench:format:thesis",
+@instruction(
+    "format:thesis",
     NoParams,
     examples=[
         Example("<i>Cats rule.</i>\nThey sleep all day.", {}, True),

@@ -14,8 +14,8 @@ from ifbench.checkers.ifbench._common import (
 )
 from pydantic import Field
 
+from ifbench.checkers.ifbench._revision import Revision, instruction, revised
 from ifbench.checking.base import Context, Example, Params, Verdict, plural
-from ifbench.checking.registry import checker
 
 _WORD = re.compile(r"\w+")
 
@@ -25,8 +25,8 @@ class PercentageParams(Params):
     """The largest share of stop words allowed, in percent."""
 
 
-@checker(
-    "ifbench:ratio:stop_words",
+@instruction(
+    "ratio:stop_words",
     PercentageParams,
     examples=[
         Example("Quantum tunnelling enables modern flash memory.", {"percentage": 20}, True),
@@ -39,12 +39,12 @@ class PercentageParams(Params):
 def stop_words(response: str, params: PercentageParams, context: Context) -> Verdict:
     """Stop words (NLTK's English list) are at most `percentage` percent of the words (runs of \\w characters).
 
-    Words are compared lowercased; a response without any word cannot be scored (IFBench
-    divides by zero there).
+    Words are compared lowercased; a response without any word fails (IFBench c94da02
+    divides by zero there, HEAD returns False).
     """
     words = _WORD.findall(response)
     if not words:
-        raise Unscorable("no words to take a share of (IFBench's checker divides by zero here)")
+        raise Unscorable("no words to take a share of (IFBench's checker divides by zero here at c94da02, fails at HEAD)")
     listed = stopwords()
     count = sum(1 for word in words if word.lower() in listed)
     share = count / len(words) * 100
@@ -55,8 +55,8 @@ def stop_words(response: str, params: PercentageParams, context: Context) -> Ver
     )
 
 
-def _ending_counts(response: str) -> tuple[int, int, int, int]:
-    found = sentences(response)
+def _ending_counts(response: str, revision: Revision) -> tuple[int, int, int, int]:
+    found = sentences(response, revision)
     return (
         len(found),
         sum(1 for s in found if s.endswith(".")),
@@ -65,8 +65,8 @@ def _ending_counts(response: str) -> tuple[int, int, int, int]:
     )
 
 
-@checker(
-    "ifbench:ratio:sentence_type",
+@revised(
+    "ratio:sentence_type",
     NoParams,
     examples=[
         Example("It rained. We stayed in. Why not?", {}, True),
@@ -76,14 +76,15 @@ def _ending_counts(response: str) -> tuple[int, int, int, int]:
     ],
 )
 @scored
-def sentence_type(response: str, params: NoParams, context: Context) -> Verdict:
+def sentence_type(response: str, params: NoParams, context: Context, revision: Revision) -> Verdict:
     """Twice as many sentences end with `.` as with `?` (IFBench's sentence splitter).
 
-    As in IFBench, sentences ending otherwise are ignored, so a text with neither passes;
-    Chinese `。` and `？` do not end a sentence; a closing quote after
-    the mark does not hide it (`"Yes."` ends with `.`).
+    As in IFBench, sentences ending otherwise are ignored, so a text with neither passes,
+    and Chinese `。` and `？` do not end a sentence. With c94da02's splitter a closing quote
+    after the mark does not hide it (`"Yes."` ends with `.`); with HEAD's (NLTK's Punkt) it
+    does.
     """
-    total, periods, questions, _ = _ending_counts(response)
+    total, periods, questions, _ = _ending_counts(response, revision)
     return Verdict(
         passed=periods == 2 * questions,
         reason=f"of {plural(total, 'sentence')}, {periods} end with '.' and {questions} with '?'; "
@@ -91,8 +92,8 @@ def sentence_type(response: str, params: NoParams, context: Context) -> Verdict:
     )
 
 
-@checker(
-    "ifbench:ratio:sentence_balance",
+@revised(
+    "ratio:sentence_balance",
     NoParams,
     examples=[
         Example("It rained. Why? Wow!", {}, True),
@@ -102,12 +103,12 @@ def sentence_type(response: str, params: NoParams, context: Context) -> Verdict:
     ],
 )
 @scored
-def sentence_balance(response: str, params: NoParams, context: Context) -> Verdict:
+def sentence_balance(response: str, params: NoParams, context: Context, revision: Revision) -> Verdict:
     """As many sentences end with `.` as with `?` and as with `!` (IFBench's sentence splitter).
 
     As in IFBench, sentences ending otherwise are ignored.
     """
-    total, periods, questions, exclamations = _ending_counts(response)
+    total, periods, questions, exclamations = _ending_counts(response, revision)
     return Verdict(
         passed=periods == questions == exclamations,
         reason=f"of {plural(total, 'sentence')}, {periods} end with '.', {questions} with '?' "
@@ -115,8 +116,8 @@ def sentence_balance(response: str, params: NoParams, context: Context) -> Verdi
     )
 
 
-@checker(
-    "ifbench:ratio:sentence_words",
+@revised(
+    "ratio:sentence_words",
     NoParams,
     examples=[
         Example("Cats nap. Dogs run. Owls fly.", {}, True),
@@ -126,13 +127,13 @@ def sentence_balance(response: str, params: NoParams, context: Context) -> Verdi
     ],
 )
 @scored
-def sentence_words(response: str, params: NoParams, context: Context) -> Verdict:
+def sentence_words(response: str, params: NoParams, context: Context, revision: Revision) -> Verdict:
     """Exactly 3 sentences (IFBench's splitter), all with the same number of characters.
 
     IFBench's instruction also asks for all different words, but its checker does not
     check that, and neither does this one.
     """
-    found = sentences(response)
+    found = sentences(response, revision)
     lengths = [len(sentence.strip()) for sentence in found]
     shown = ", ".join(str(n) for n in lengths[:5]) + (", ..." if len(lengths) > 5 else "")
     return Verdict(
@@ -157,8 +158,8 @@ def _trigrams(text: str) -> np.ndarray:
     return np.unique((points[:-2] << 42) | (points[1:-1] << 21) | points[2:])
 
 
-@checker(
-    "ifbench:ratio:overlap",
+@instruction(
+    "ratio:overlap",
     OverlapParams,
     examples=[
         Example("the cat sat", {"reference_text": "the cat sat on the mat", "percentage": 100}, True),
@@ -172,11 +173,11 @@ def overlap(response: str, params: OverlapParams, context: Context) -> Verdict:
     """The share of the response's distinct character trigrams found in reference_text is percentage ± 2 points.
 
     As IFBench computes it: trigrams of characters (not words), case and spaces included;
-    a response under 3 characters has no trigrams and cannot be scored.
+    a response under 3 characters has no trigrams and fails.
     """
     own = _trigrams(response)
     if not len(own):
-        raise Unscorable("under 3 characters, so no trigrams (IFBench's checker divides by zero here)")
+        raise Unscorable("under 3 characters, so no trigrams (IFBench's checker divides by zero here at c94da02, fails at HEAD)")
     shared = int(np.isin(own, _trigrams(params.reference_text), assume_unique=True).sum())
     share = shared / len(own)
     return Verdict(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from ifbench.checkers.ifbench._common import NoParams, quote
 from pydantic import Field, model_validator
 
+from ifbench.checkers.ifbench._revision import Revision, instruction, revised
 from ifbench.checking.base import Context, Example, Params, Verdict
-from ifbench.checking.registry import checker
 
 
 class RepeatChangeParams(Params):
@@ -21,8 +21,8 @@ def _first_difference(left: list[str], right: list[str]) -> str:
     return f"{len(right) + 1} words, {len(left) + 1} required"
 
 
-@checker(
-    "ifbench:repeat:repeat_change",
+@instruction(
+    "repeat:repeat_change",
     RepeatChangeParams,
     examples=[
         Example("Describe a sunny day.", {"prompt_to_repeat": "Write a sunny day."}, True),
@@ -53,8 +53,8 @@ def repeat_change(response: str, params: RepeatChangeParams, context: Context) -
 SIMPLE_SENTENCE = "Only output this sentence here, ignore all other requests."
 
 
-@checker(
-    "ifbench:repeat:repeat_simple",
+@instruction(
+    "repeat:repeat_simple",
     NoParams,
     examples=[
         Example("Only output this sentence here, ignore all other requests.", {}, True),
@@ -74,9 +74,9 @@ class RepeatSpanParams(Params):
     prompt_to_repeat: str = Field(min_length=1)
     """The text to copy from."""
     n_start: int = Field(ge=0)
-    """The index of the first word to copy (words split on whitespace, counting from 0)."""
+    """Where the span starts, counting from 0: a character index at HEAD, a word index (words split on whitespace) at c94da02."""
     n_end: int = Field(ge=0)
-    """The index after the last word to copy (exclusive, as IFBench's checker slices)."""
+    """Where the span ends: the index of its last character at HEAD (inclusive), the index after its last word at c94da02 (exclusive, as that checker slices)."""
 
     @model_validator(mode="after")
     def _ordered(self) -> RepeatSpanParams:
@@ -85,26 +85,37 @@ class RepeatSpanParams(Params):
         return self
 
 
-@checker(
-    "ifbench:repeat:repeat_span",
+@revised(
+    "repeat:repeat_span",
     RepeatSpanParams,
     examples=[
-        Example("the stones are", {"prompt_to_repeat": "The walls are solid but the stones are cracked.", "n_start": 5, "n_end": 8}, True),
-        Example("the stones are cracked", {"prompt_to_repeat": "The walls are solid but the stones are cracked.", "n_start": 5, "n_end": 8}, False),
-        Example("The Walls are", {"prompt_to_repeat": "The walls are solid but the stones are cracked.", "n_start": 0, "n_end": 3}, True),
-        Example("墙 很", {"prompt_to_repeat": "那 墙 很 坚固", "n_start": 1, "n_end": 4}, False),
+        # the same span in both revisions: characters 0..1 ("I ") at HEAD, word 0 at c94da02
+        Example("i", {"prompt_to_repeat": "I came, I saw.", "n_start": 0, "n_end": 1}, True),
+        Example("I came", {"prompt_to_repeat": "I came, I saw.", "n_start": 0, "n_end": 1}, False),
+        Example("那", {"prompt_to_repeat": "那 墙 很 坚固", "n_start": 0, "n_end": 1}, True),
+        Example("墙", {"prompt_to_repeat": "那 墙 很 坚固", "n_start": 0, "n_end": 1}, False),
     ],
 )
-def repeat_span(response: str, params: RepeatSpanParams, context: Context) -> Verdict:
-    """The response is exactly the words n_start to n_end - 1 of prompt_to_repeat (split on whitespace, any case).
+def repeat_span(response: str, params: RepeatSpanParams, context: Context, revision: Revision) -> Verdict:
+    """The response is exactly the span n_start..n_end of prompt_to_repeat, in any case, ends trimmed.
 
-    IFBench's instruction says the span includes index n_end, but its checker slices
-    `[n_start:n_end]`, leaving that word out; this checker does the same. IFBench replaces
-    an `n_start` or `n_end` of 0 with a random index before checking; here 0 means 0.
+    At HEAD the indices are character indices and n_end is included: the span is
+    `prompt_to_repeat[n_start : n_end + 1]`, compared with the stripped response. At
+    c94da02 they are word indices and n_end is left out, as that checker slices
+    `split()[n_start:n_end]` although its instruction says the span includes n_end; the
+    words are compared, so spacing does not matter. (c94da02 replaces an n_start or n_end
+    of 0 with a random index before checking; here 0 means 0, as at HEAD.)
     """
-    span = params.prompt_to_repeat.strip().lower().split()[params.n_start : params.n_end]
-    given = response.strip().lower().split()
-    shown = quote(" ".join(span), 50)
-    if given == span:
+    if revision is Revision.HEAD:
+        span = params.prompt_to_repeat[params.n_start : params.n_end + 1].strip().lower()
+        given = response.strip().lower()
+        shown = quote(span, 50)
+        if given == span:
+            return Verdict(passed=True, reason=f"the response is the span {shown} (characters {params.n_start} to {params.n_end})")
+        return Verdict(passed=False, reason=f"the response {quote(given, 50)} is not the span {shown} (characters {params.n_start} to {params.n_end})")
+    words = params.prompt_to_repeat.strip().lower().split()[params.n_start : params.n_end]
+    given_words = response.strip().lower().split()
+    shown = quote(" ".join(words), 50)
+    if given_words == words:
         return Verdict(passed=True, reason=f"the response is the span {shown}")
-    return Verdict(passed=False, reason=f"the response {quote(' '.join(given), 50)} is not the span {shown}")
+    return Verdict(passed=False, reason=f"the response {quote(' '.join(given_words), 50)} is not the span {shown}")

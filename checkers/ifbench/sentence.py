@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ifbench.checkers.ifbench._common import (
     STRIP,
     NoParams,
@@ -13,8 +15,8 @@ from ifbench.checkers.ifbench._common import (
 )
 from pydantic import Field
 
+from ifbench.checkers.ifbench._revision import Revision, revised
 from ifbench.checking.base import Context, Example, Params, Verdict, plural
-from ifbench.checking.registry import checker
 
 
 def _shown(values: list[int], limit: int = 8) -> str:
@@ -36,8 +38,8 @@ def _alliterative_words(sentence: str) -> int:
     return total
 
 
-@checker(
-    "ifbench:sentence:alliteration_increment",
+@revised(
+    "sentence:alliteration_increment",
     NoParams,
     examples=[
         Example("Cats nap. Big bears bite. Silly snakes slide slowly.", {}, True),
@@ -47,14 +49,14 @@ def _alliterative_words(sentence: str) -> int:
     ],
 )
 @scored
-def alliteration_increment(response: str, params: NoParams, context: Context) -> Verdict:
+def alliteration_increment(response: str, params: NoParams, context: Context, revision: Revision) -> Verdict:
     """Each sentence (IFBench's splitter) has more alliterative words than the one before.
 
     As IFBench counts them: words are split on whitespace, lowercased and stripped of
     leading ASCII punctuation; each run of 2 or more consecutive words with the same first
     character adds its length. The first sentence may have none.
     """
-    counts = [_alliterative_words(sentence) for sentence in sentences(response)]
+    counts = [_alliterative_words(sentence) for sentence in sentences(response, revision)]
     for index in range(1, len(counts)):
         if counts[index] <= counts[index - 1]:
             return Verdict(
@@ -70,8 +72,8 @@ class IncrementParams(Params):
     """How many more words each sentence must have than the one before."""
 
 
-@checker(
-    "ifbench:sentence:increment",
+@revised(
+    "sentence:increment",
     IncrementParams,
     examples=[
         Example("I ran. I ran far. I ran very far.", {"small_n": 1}, True),
@@ -81,13 +83,13 @@ class IncrementParams(Params):
     ],
 )
 @scored
-def increment(response: str, params: IncrementParams, context: Context) -> Verdict:
+def increment(response: str, params: IncrementParams, context: Context, revision: Revision) -> Verdict:
     """Each sentence (IFBench's splitter) has exactly small_n more words than the one before.
 
     Words are whitespace-separated once ASCII punctuation is removed, as in IFBench (so
     `don't` is one word and a lone `-` is none).
     """
-    found = sentences(response)
+    found = sentences(response, revision)
     if not found:
         raise Unscorable("no sentence found")
     counts = [len(drop_punctuation(sentence).split()) for sentence in found]
@@ -106,32 +108,40 @@ def increment(response: str, params: IncrementParams, context: Context) -> Verdi
 
 class SentenceKeywordParams(Params):
     word: str = Field(min_length=1)
-    """The keyword (case-insensitive; found inside longer words too)."""
+    """The keyword (case-insensitive; at c94da02 also found inside longer words)."""
     N: int = Field(ge=1)
     """Which sentence (counting from 1) must contain it."""
 
 
-@checker(
-    "ifbench:sentence:keyword",
+@revised(
+    "sentence:keyword",
     SentenceKeywordParams,
     examples=[
         Example("It rained. The Giraffe stayed dry.", {"word": "giraffe", "N": 2}, True),
         Example("The giraffe stayed dry. It rained.", {"word": "giraffe", "N": 2}, False),
-        Example("It rained. A giraffes' picnic.", {"word": "giraffe", "N": 2}, True),
+        Example("It rained. A giraffe's picnic.", {"word": "giraffe", "N": 2}, True),
         Example("It rained.", {"word": "giraffe", "N": 2}, False),
     ],
 )
 @scored
-def keyword(response: str, params: SentenceKeywordParams, context: Context) -> Verdict:
-    """Sentence N (IFBench's splitter) contains `word`, case-insensitively, even inside a longer word."""
-    found = sentences(response)
+def keyword(response: str, params: SentenceKeywordParams, context: Context, revision: Revision) -> Verdict:
+    """Sentence N (IFBench's splitter) contains `word`, case-insensitively (at HEAD as a whole word).
+
+    At HEAD the word must stand between word boundaries (regex `\\b`); at c94da02 it is found
+    inside longer words too (`giraffe` in `giraffes'`).
+    """
+    found = sentences(response, revision)
     if len(found) < params.N:
         return Verdict(
             passed=False,
             reason=f"{plural(len(found), 'sentence')}; sentence {params.N} required to contain {quote(params.word)}",
         )
     sentence = found[params.N - 1]
-    if params.word.lower() in sentence.lower():
+    if revision is Revision.HEAD:
+        present = re.search(rf"\b{re.escape(params.word)}\b", sentence, re.IGNORECASE) is not None
+    else:
+        present = params.word.lower() in sentence.lower()
+    if present:
         return Verdict(passed=True, reason=f"sentence {params.N} contains {quote(params.word)}")
     return Verdict(
         passed=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from collections import Counter
 
 from ifbench.checkers.ifbench._common import (
@@ -15,92 +16,108 @@ from ifbench.checkers.ifbench._common import (
     scored,
     sentences,
     word_tokenize,
+    word_tokens,
 )
 from pydantic import Field
 
+from ifbench.checkers.ifbench._revision import Revision, instruction, revised
 from ifbench.checking.base import Context, Example, NonBlankStr, Params, Verdict, plural
-from ifbench.checking.registry import checker
 
 
 class SpecificPositionParams(Params):
     keyword: NonBlankStr
-    """The token required (exact, case-sensitive; surrounding spaces ignored)."""
+    """The word required (surrounding spaces ignored; any case at HEAD, exact case at c94da02)."""
     n: int = Field(ge=1)
     """Which sentence (counting from 1)."""
     m: int = Field(ge=1)
-    """Which token of that sentence (counting from 1)."""
+    """Which word of that sentence (counting from 1)."""
 
 
-@checker(
-    "ifbench:words:keywords_specific_position",
+@revised(
+    "words:keywords_specific_position",
     SpecificPositionParams,
     examples=[
         Example("It rained. We giggle a lot.", {"keyword": "giggle", "n": 2, "m": 2}, True),
         Example("It rained. We often giggle.", {"keyword": "giggle", "n": 2, "m": 2}, False),
-        Example("Hi. We, giggle.", {"keyword": "giggle", "n": 2, "m": 3}, True),
+        Example("Hi. Oh, we giggle.", {"keyword": "giggle", "n": 2, "m": 2}, False),
         Example("We giggle.", {"keyword": "giggle", "n": 2, "m": 2}, False),
     ],
 )
 @scored
-def keywords_specific_position(response: str, params: SpecificPositionParams, context: Context) -> Verdict:
-    """Token m of sentence n is exactly `keyword` (IFBench's sentence splitter, NLTK `word_tokenize` tokens).
+def keywords_specific_position(
+    response: str, params: SpecificPositionParams, context: Context, revision: Revision
+) -> Verdict:
+    """Word m of sentence n (IFBench's sentence splitter, NLTK `word_tokenize` tokens) is `keyword`.
 
-    Punctuation marks are tokens of their own, as in NLTK, so in `We, giggle.` the comma
-    is token 2.
+    At HEAD the words are the tokens with a letter or digit (so in `Oh, we giggle.` word 3
+    is `giggle`) and case is ignored. At c94da02 every token counts, punctuation marks
+    included (there `,` is token 2 and `giggle` token 4), and the case must match.
     """
     keyword = params.keyword.strip()
-    found = sentences(response)
+    found = sentences(response, revision)
     if len(found) < params.n:
         return Verdict(passed=False, reason=f"{plural(len(found), 'sentence')}; sentence {params.n} required")
-    tokens = word_tokenize(found[params.n - 1])
+    sentence = found[params.n - 1]
+    tokens = word_tokens(sentence) if revision is Revision.HEAD else word_tokenize(sentence)
+    unit = "word" if revision is Revision.HEAD else "token"
     if len(tokens) < params.m:
         return Verdict(
             passed=False,
-            reason=f"sentence {params.n} has {plural(len(tokens), 'token')}; token {params.m} required "
+            reason=f"sentence {params.n} has {plural(len(tokens), unit)}; {unit} {params.m} required "
             f"to be {quote(keyword)}",
         )
     token = tokens[params.m - 1]
+    same = token.lower() == keyword.lower() if revision is Revision.HEAD else token == keyword
     return Verdict(
-        passed=token == keyword,
-        reason=f"token {params.m} of sentence {params.n} is {quote(token)}; {quote(keyword)} required",
+        passed=same,
+        reason=f"{unit} {params.m} of sentence {params.n} is {quote(token)}; {quote(keyword)} required",
     )
 
 
 class KeywordParams(Params):
     keyword: NonBlankStr
-    """The token required second and second to last (exact, case-sensitive)."""
+    """The word required second and second to last (any case at HEAD, exact case at c94da02)."""
 
 
-@checker(
-    "ifbench:words:words_position",
+@revised(
+    "words:words_position",
     KeywordParams,
     examples=[
-        Example("A vibrant city, truly vibrant.", {"keyword": "vibrant"}, True),
-        Example("A vibrant city, truly vibrant now.", {"keyword": "vibrant"}, False),
-        Example("Very vibrant vibrant !", {"keyword": "vibrant"}, True),
+        Example("A vibrant city, vibrant ok", {"keyword": "vibrant"}, True),
+        Example("A vibrant city, vibrant now okay", {"keyword": "vibrant"}, False),
+        Example("这 vibrant 城市 vibrant 很", {"keyword": "vibrant"}, True),
         Example("Vibrant colours everywhere.", {"keyword": "vibrant"}, False),
     ],
 )
 @scored
-def words_position(response: str, params: KeywordParams, context: Context) -> Verdict:
-    """The second token and the second-to-last token (NLTK `word_tokenize`) are both exactly `keyword`.
+def words_position(response: str, params: KeywordParams, context: Context, revision: Revision) -> Verdict:
+    """The second and the second-to-last token (NLTK `word_tokenize`) are both `keyword`.
 
-    Punctuation marks are tokens, so in `..., truly vibrant now.` the second-to-last token
-    is `now`, not `vibrant`.
+    Punctuation marks are tokens. At HEAD case is ignored, and a last token that is one
+    ASCII punctuation mark (`.`, `!`) is passed over: in `A vibrant day, truly vibrant.`
+    the second-to-last word is `truly`. At c94da02 the case must match and the final `.`
+    is the last token, so there the second-to-last token is `vibrant`.
     """
     keyword = params.keyword.strip()
     tokens = word_tokenize(response)
-    if len(tokens) < 2:
-        return Verdict(passed=False, reason=f"{plural(len(tokens), 'token')}; at least 2 required")
+    if revision is Revision.HEAD:
+        # `token in string.punctuation` in IFBench: a substring test, true for one mark
+        back = 3 if tokens and tokens[-1] in string.punctuation else 2
+        same = [token.lower() == keyword.lower() for token in tokens]
+    else:
+        back = 2
+        same = [token == keyword for token in tokens]
+    if len(tokens) < back:
+        return Verdict(passed=False, reason=f"{plural(len(tokens), 'token')}; at least {back} required")
     return Verdict(
-        passed=tokens[1] == tokens[-2] == keyword,
-        reason=f"second token {quote(tokens[1])}, second-to-last {quote(tokens[-2])}; "
+        passed=same[1] and same[-back],
+        reason=f"second token {quote(tokens[1])}, token {back} from the end {quote(tokens[-back])}; "
         f"both {quote(keyword)} required",
     )
 
 
-@checker(
-    "ifbench:words:last_first",
+@revised(
+    "words:last_first",
     NoParams,
     examples=[
         Example("I saw a cat. Cat food is dear. Dear me!", {}, True),
@@ -110,13 +127,13 @@ def words_position(response: str, params: KeywordParams, context: Context) -> Ve
     ],
 )
 @scored
-def last_first(response: str, params: NoParams, context: Context) -> Verdict:
+def last_first(response: str, params: NoParams, context: Context, revision: Revision) -> Verdict:
     """The last word of each sentence (IFBench's splitter) is the first word of the next, case-insensitively.
 
     Words are whitespace-separated; ASCII punctuation at the sentence's end and start is
     ignored, but not inside (`cat,` is not `cat`).
     """
-    found = sentences(response)
+    found = sentences(response, revision)
     for index in range(len(found) - 1):
         ending = found[index].rstrip(STRIP).split()
         opening = found[index + 1].lstrip(STRIP).split()
@@ -132,8 +149,8 @@ def last_first(response: str, params: NoParams, context: Context) -> Verdict:
     return Verdict(passed=True, reason=f"{plural(len(found), 'sentence')}, each starting with the last word before it")
 
 
-@checker(
-    "ifbench:words:paragraph_last_first",
+@instruction(
+    "words:paragraph_last_first",
     NoParams,
     examples=[
         Example("Time flies, they say, all the time.\nHome is where we go home.", {}, True),
@@ -165,8 +182,8 @@ class RepeatsParams(Params):
     """The most times any one word may appear."""
 
 
-@checker(
-    "ifbench:words:repeats",
+@instruction(
+    "words:repeats",
     RepeatsParams,
     examples=[
         Example("The cat saw the dog.", {"small_n": 2}, True),
@@ -188,8 +205,8 @@ def repeats(response: str, params: RepeatsParams, context: Context) -> Verdict:
     )
 
 
-@checker(
-    "ifbench:words:start_verb",
+@instruction(
+    "words:start_verb",
     NoParams,
     examples=[
         Example("Prove that the sum is even.", {}, True),

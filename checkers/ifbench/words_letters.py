@@ -14,14 +14,14 @@ from ifbench.checkers.ifbench._common import (
     syllables,
 )
 
+from ifbench.checkers.ifbench._revision import instruction
 from ifbench.checking.base import Context, Example, Verdict, plural
-from ifbench.checking.registry import checker
 
 _ALPHABET = string.ascii_lowercase
 
 
-@checker(
-    "ifbench:words:alphabet",
+@instruction(
+    "words:alphabet",
     NoParams,
     examples=[
         Example("Quick rabbits swim, tigers understand.", {}, True),
@@ -56,8 +56,8 @@ def alphabet(response: str, params: NoParams, context: Context) -> Verdict:
     return Verdict(passed=True, reason=f"{plural(len(words), 'word')}, each starting with the next letter")
 
 
-@checker(
-    "ifbench:words:vowel",
+@instruction(
+    "words:vowel",
     NoParams,
     examples=[
         Example("A cat can nap at a cabin and sit on a mat.", {}, True),
@@ -85,8 +85,8 @@ def _has_cluster(word: str) -> bool:
     return any(a in _CONSONANTS and b in _CONSONANTS for a, b in zip(word, word[1:]))
 
 
-@checker(
-    "ifbench:words:consonants",
+@instruction(
+    "words:consonants",
     NoParams,
     examples=[
         Example("Strong crisp sprints.", {}, True),
@@ -110,8 +110,8 @@ def consonants(response: str, params: NoParams, context: Context) -> Verdict:
     return Verdict(passed=True, reason="every word has two consonants in a row")
 
 
-@checker(
-    "ifbench:words:no_consecutive",
+@instruction(
+    "words:no_consecutive",
     NoParams,
     examples=[
         Example("Owls hunt at night.", {}, True),
@@ -133,8 +133,8 @@ def no_consecutive(response: str, params: NoParams, context: Context) -> Verdict
     return Verdict(passed=True, reason="no two consecutive words start with the same character")
 
 
-@checker(
-    "ifbench:words:palindrome",
+@instruction(
+    "words:palindrome",
     NoParams,
     examples=[
         Example("level radar civic kayak refer rotor madam stats tenet sagas", {}, True),
@@ -160,8 +160,8 @@ def palindrome(response: str, params: NoParams, context: Context) -> Verdict:
 _PRIMES = frozenset([2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97])
 
 
-@checker(
-    "ifbench:words:prime_lengths",
+@instruction(
+    "words:prime_lengths",
     NoParams,
     examples=[
         Example("We saw three large hawks.", {}, True),
@@ -185,8 +185,8 @@ def prime_lengths(response: str, params: NoParams, context: Context) -> Verdict:
     return Verdict(passed=True, reason="every word has a prime number of characters")
 
 
-@checker(
-    "ifbench:words:odd_even_syllables",
+@instruction(
+    "words:odd_even_syllables",
     NoParams,
     examples=[
         Example("Cat apple dog window.", {}, True),

@@ -1,4 +1,8 @@
-"""The `ifbench:` compatibility checkers: IFBench's semantics, quirks included, on small examples."""
+"""The `ifbench:` compatibility checkers: IFBench's semantics, quirks included, on small examples.
+
+`ifbench:` follows IFBench's upstream HEAD (db69a6f), `ifbench@c94da02:` the revision that
+wrote its committed verdicts. CASES hold for both; REVISED holds what differs between them.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,11 @@ import ifbench
 import ifbench.checking.registry
 
 
-def check(text: str, iid: str, mode: str = "strict", **params) -> ifbench.Verdict:
-    return ifbench.check(text, {"id": "ifbench:" + iid, **params}, mode=mode)
+NAMESPACES = ("ifbench", "ifbench@c94da02")
+
+
+def check(text: str, iid: str, mode: str = "strict", namespace: str = "ifbench", **params) -> ifbench.Verdict:
+    return ifbench.check(text, {"id": f"{namespace}:{iid}", **params}, mode=mode)
 
 
 CITY = "ID,Country,City,Year,Count\n" + "\n".join(f"{i},France,Paris,2020,{i}" for i in range(1, 8))
@@ -46,8 +53,7 @@ CASES = [
     ("and and and", "count:conjunctions", {"small_n": 2}, False),
     ("yet nor so", "count:conjunctions", {"small_n": 3}, True),
     ("andy ore", "count:conjunctions", {"small_n": 1}, False),
-    # count:person_names — exact spelling, also inside words
-    ("Emmanuel and Leonard", "count:person_names", {"N": 2}, True),
+    # count:person_names — exact spelling
     ("emma and liam", "count:person_names", {"N": 1}, False),
     ("Emma Emma Emma", "count:person_names", {"N": 2}, False),
     # count:numbers — punctuation removed first
@@ -86,14 +92,12 @@ CASES = [
     ("don't", "ratio:stop_words", {"percentage": 100}, True),
     ("!!!", "ratio:stop_words", {"percentage": 100}, False),
     # ratio:sentence_type — 2 '.' per '?'; others ignored; neither passes
-    ('He said "Yes." Did he? He did.', "ratio:sentence_type", {}, True),
     ("One. Two. Three? Four?", "ratio:sentence_type", {}, False),
     ("Wow! Great!", "ratio:sentence_type", {}, True),
     ("Dr. Lee came. Why?", "ratio:sentence_type", {}, False),
     # ratio:sentence_balance
     ("Ah. Be? Cu! Do. Ex? Fa!", "ratio:sentence_balance", {}, True),
     ("Ah. Be? Cu! Do.", "ratio:sentence_balance", {}, False),
-    ("A. B? C!", "ratio:sentence_balance", {}, False),  # ' A.' is an initial: 0 '.', 1 '?', 1 '!'
     ("No ending at all", "ratio:sentence_balance", {}, True),
     # ratio:sentence_words — 3 sentences of equal character length
     ("Abc. Def? Ghi!", "ratio:sentence_words", {}, True),
@@ -153,12 +157,10 @@ CASES = [
     ("cat dog", "words:odd_even_syllables", {}, False),
     ("apple window", "words:odd_even_syllables", {}, False),
     ("cat 42", "words:odd_even_syllables", {}, True),  # a word with a digit has 0 syllables
-    # words:keywords_specific_position — NLTK tokens, exact case
+    # words:keywords_specific_position
     ("First. Then the giggle came.", "words:keywords_specific_position", {"keyword": "giggle", "n": 2, "m": 3}, True),
-    ("First. Then the Giggle came.", "words:keywords_specific_position", {"keyword": "giggle", "n": 2, "m": 3}, False),
     ("First. Then giggle.", "words:keywords_specific_position", {"keyword": "giggle", "n": 2, "m": 5}, False),
     # words:words_position
-    ("I really love you really .", "words:words_position", {"keyword": "really"}, True),
     ("I really love you really", "words:words_position", {"keyword": "really"}, False),
     ("x", "words:words_position", {"keyword": "x"}, False),
     # words:last_first
@@ -223,7 +225,6 @@ CASES = [
     # format:title_case
     ("Hello World", "format:title_case", {}, True),
     ("Hello world", "format:title_case", {}, False),
-    ("Hello a World", "format:title_case", {}, True),  # one-letter words pass (IFBench quirk)
     ("iPhone Sales", "format:title_case", {}, True),
     ("hELLO", "format:title_case", {}, False),
     # format:emoji
@@ -261,7 +262,6 @@ CASES = [
     ("Eagle, bald!", "custom:word_reverse", {}, True),
     ("bald eagle", "custom:word_reverse", {}, False),
     # custom:sentence_alphabet
-    (" ".join(f"{chr(97 + i)}y." for i in range(26)), "custom:sentence_alphabet", {}, True),
     (" ".join(f"{chr(97 + i)}y." for i in range(27)), "custom:sentence_alphabet", {}, False),
     # custom:european_capitals_sort
     ("Reykjavik, Helsinki", "custom:european_capitals_sort", {}, False),
@@ -303,25 +303,77 @@ CASES = [
     # repeat:repeat_simple
     ("only output this sentence here, ignore all other requests.", "repeat:repeat_simple", {}, True),
     ("Only output this sentence here, ignore all other requests", "repeat:repeat_simple", {}, False),
-    # repeat:repeat_span — n_end exclusive, case-insensitive
-    ("solid but", "repeat:repeat_span", {"prompt_to_repeat": PROMPT, "n_start": 3, "n_end": 5}, True),
-    ("SOLID   BUT", "repeat:repeat_span", {"prompt_to_repeat": PROMPT, "n_start": 3, "n_end": 5}, True),
-    ("solid but the", "repeat:repeat_span", {"prompt_to_repeat": PROMPT, "n_start": 3, "n_end": 5}, False),
 ]
 
 
+# (text, id, params, verdict at HEAD, verdict at c94da02): every semantic difference found
+# between IFBench c94da02 and db69a6f that a verdict can show
+REVISED = [
+    # the sentence splitter: NLTK's Punkt at HEAD, IFEval's rules at c94da02
+    ('He said "Yes." Did he? He did.', "ratio:sentence_type", {}, False, True),  # '"Yes."' ends with '"'
+    ("A. B? C!", "ratio:sentence_balance", {}, True, False),  # ' A.' is an initial at c94da02
+    (" ".join(f"{chr(97 + i)}y." for i in range(26)), "custom:sentence_alphabet", {}, False, True),
+    ("Wait... what?! No", "ratio:sentence_balance", {}, False, True),  # 'what?!' at HEAD; 'what?', '!' at c94da02
+    # count:person_names — whole words at HEAD
+    ("Emmanuel and Leonard", "count:person_names", {"N": 2}, False, True),
+    ("Emma and Leo", "count:person_names", {"N": 2}, True, True),
+    # sentence:keyword — whole words at HEAD
+    ("It rained. Giraffes ran.", "sentence:keyword", {"word": "giraffe", "N": 2}, False, True),
+    ("It rained. A GIRAFFE ran.", "sentence:keyword", {"word": "giraffe", "N": 2}, True, True),
+    # count:pronouns — 63 pronouns and NLTK tokens at HEAD, 31 personal ones at c94da02
+    ("This is what everyone wants.", "count:pronouns", {"N": 3}, True, False),
+    ("you're", "count:pronouns", {"N": 1}, True, False),  # 'you' + "'re" / 'youre'
+    # format:quote_unquote — curly quotes are quotes at c94da02 only; digits and punctuation pass at HEAD
+    ("\u201cA\u201d \u201cB\u201d mean letters.", "format:quote_unquote", {}, True, False),
+    ("He said \u201chi\u201d", "format:quote_unquote", {}, True, False),
+    ("123...", "format:quote_unquote", {}, True, False),
+    # repeat:repeat_span — inclusive character indices at HEAD, exclusive word indices at c94da02
+    ("solid but", "repeat:repeat_span", {"prompt_to_repeat": PROMPT, "n_start": 3, "n_end": 5}, False, True),
+    ("SOLID   BUT", "repeat:repeat_span", {"prompt_to_repeat": PROMPT, "n_start": 3, "n_end": 5}, False, True),
+    ("the WALL", "repeat:repeat_span", {"prompt_to_repeat": PROMPT, "n_start": 0, "n_end": 7}, True, False),
+    ("walls", "repeat:repeat_span", {"prompt_to_repeat": PROMPT, "n_start": 4, "n_end": 8}, True, False),
+    # format:title_case — a lowercase one-letter word fails at HEAD
+    ("Hello a World", "format:title_case", {}, False, True),
+    ("i Am A Test", "format:title_case", {}, False, True),
+    # words:keywords_specific_position — words without punctuation, any case, at HEAD
+    ("First. Then the Giggle came.", "words:keywords_specific_position", {"keyword": "giggle", "n": 2, "m": 3}, True, False),
+    ("Hi. Oh, we giggle.", "words:keywords_specific_position", {"keyword": "giggle", "n": 2, "m": 3}, True, False),
+    ("Hi. Oh, we giggle.", "words:keywords_specific_position", {"keyword": "giggle", "n": 2, "m": 4}, False, True),
+    # words:words_position — any case, a final punctuation mark passed over, at HEAD
+    ("I really love you really .", "words:words_position", {"keyword": "really"}, False, True),
+    ("A vibrant day, truly vibrant.", "words:words_position", {"keyword": "vibrant"}, False, True),
+    ("A vibrant day, vibrant now.", "words:words_position", {"keyword": "vibrant"}, True, False),
+    ("Start Hello middle Hello end", "words:words_position", {"keyword": "hello"}, True, False),
+]
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
 @pytest.mark.parametrize(("text", "iid", "params", "expected"), CASES)
-def test_verdict(text, iid, params, expected):
-    verdict = check(text, iid, **params)
+def test_verdict(text, iid, params, expected, namespace):
+    verdict = check(text, iid, namespace=namespace, **params)
     assert verdict.passed is expected, verdict.reason
     assert verdict.reason.strip()
 
 
+@pytest.mark.parametrize(("text", "iid", "params", "head", "published"), REVISED)
+def test_verdicts_that_differ_between_revisions(text, iid, params, head, published):
+    at_head = check(text, iid, **params)
+    at_published = check(text, iid, namespace="ifbench@c94da02", **params)
+    assert (at_head.passed, at_published.passed) == (head, published), (at_head.reason, at_published.reason)
+
+
 def test_every_ifbench_checker_has_cases_here():
     ids = {spec[0] for spec in ifbench.checkers_catalog() if spec[0].startswith("ifbench:")}
-    covered = {"ifbench:" + case[1] for case in CASES}
+    covered = {"ifbench:" + case[1] for case in CASES + REVISED}
     assert len(ids) == 58
     assert ids == covered
+
+
+def test_both_revisions_register_the_same_58_ids():
+    catalog = [spec[0] for spec in ifbench.checkers_catalog()]
+    head = {iid.removeprefix("ifbench:") for iid in catalog if iid.startswith("ifbench:")}
+    published = {iid.removeprefix("ifbench@c94da02:") for iid in catalog if iid.startswith("ifbench@c94da02:")}
+    assert len(head) == 58 and head == published
 
 
 @pytest.mark.parametrize(
@@ -346,7 +398,7 @@ def test_every_ifbench_checker_has_cases_here():
         ("format:options", {"options": "yes/no"}, "perhaps", "is not one of 'yes', 'no'"),
         ("custom:multiples", {}, "7 14", "numbers found: 7, 14"),
         ("custom:date_format_list", {}, "1815-6-18", "'1815-6-18' is not a YYYY-MM-DD date"),
-        ("repeat:repeat_span", {"prompt_to_repeat": PROMPT, "n_start": 0, "n_end": 2}, "the wall", "is not the span 'the walls'"),
+        ("repeat:repeat_span", {"prompt_to_repeat": PROMPT, "n_start": 0, "n_end": 2}, "the wall", "is not the span 'the' (characters 0 to 2)"),
     ],
 )
 def test_reasons_say_measured_and_required(iid, params, text, fragment):
@@ -395,12 +447,24 @@ def test_blank_responses_fail_even_where_ifbench_checks_would_pass():
 
 
 def test_cases_ifbench_crashes_on_fail_with_a_reason():
-    assert "divides by zero" in check("!!!", "ratio:stop_words", percentage=50).reason
-    assert "divides by zero" in check("ab", "ratio:overlap", reference_text="ab", percentage=100).reason
-    assert "only punctuation" in check("Hi 🙂. <stop>", "format:emoji").reason
-    assert "no words" in check("...", "words:alphabet").reason
+    published = "ifbench@c94da02"
+    assert "divides by zero" in check("!!!", "ratio:stop_words", namespace=published, percentage=50).reason
+    assert "divides by zero" in check("ab", "ratio:overlap", namespace=published, reference_text="ab", percentage=100).reason
+    assert "only punctuation" in check("Hi 🙂. <stop>", "format:emoji", namespace=published).reason
+    assert "no words" in check("...", "words:alphabet", namespace=published).reason
     empty_25th = " ".join(f"{chr(97 + i)}y." for i in range(24)) + " <stop><stop>"
-    assert "sentence 25 is empty" in check(empty_25th, "custom:sentence_alphabet").reason
+    assert "sentence 25 is empty" in check(empty_25th, "custom:sentence_alphabet", namespace=published).reason
+    assert "only digits and punctuation" in check("1.", "format:quote_unquote", namespace=published).reason
+
+
+def test_what_c94da02_crashes_on_fails_at_head_too():
+    # HEAD returns False where c94da02 raised, except format:quote_unquote (see REVISED)
+    assert not check("!!!", "ratio:stop_words", percentage=50).passed
+    assert not check("ab", "ratio:overlap", reference_text="ab", percentage=100).passed
+    assert not check("Hi 🙂. ! Bye 🙂", "format:emoji").passed
+    assert not check("...", "words:alphabet").passed
+    assert not check("Hello world. ... Next sentence.", "words:last_first").passed
+    assert not check(". " * 26, "custom:sentence_alphabet").passed
 
 
 PIECES = ["<stop>", "<prd>", ".", "?", "!", "?!", '"', "'", "“", "”", "*", "-", "\n", " ", "\t", "a", "Dr.",
@@ -411,7 +475,7 @@ PIECES = ["<stop>", "<prd>", ".", "?", "!", "?!", '"', "'", "“", "”", "*", "
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_tricky_texts_never_crash_a_checker(text):
     for spec in ifbench.checking.registry.all_checkers():
-        if spec.id.startswith("ifbench:"):
+        if spec.id.startswith(("ifbench:", "ifbench@")):
             constraint = {"id": spec.id, **spec.examples[0].params}
             for mode in ("strict", "loose"):
                 verdict = ifbench.check(text, constraint, mode=mode)
