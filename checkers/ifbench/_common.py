@@ -228,7 +228,9 @@ def syllables(word: str) -> int:
 # features (NLTK's `PerceptronTagger` is a port of that package), but its English weights
 # are another model, distributed only as an nltk_data download. The two agree on most
 # words, not all: in "The quick brown fox jumps over the lazy dog." NLTK tags "jumps"
-# VBZ, this model NNS. It runs here in NLTK's own `PerceptronTagger` code.
+# VBZ, this model NNS. It runs here in NLTK's own `PerceptronTagger` code. (No package on
+# PyPI, Debian or npm ships NLTK's English weights; words:start_verb's docstring gives the
+# measured agreement.)
 POS_MODEL_FILE = "trontagger-0.1.0.pickle"
 POS_MODEL_SHA256 = "1109164b3d28dce58f96b763128bab2fd8754c3921fd3330de2724ac6d1ada7c"
 

@@ -545,6 +545,18 @@ def test_stopwords_are_nltks_english_list():
     assert sum("'" not in word for word in words) == 153
 
 
+def test_the_pos_model_gives_the_tags_nltk_documents():
+    # nltk.pos_tag's docstring and nltk/test/tag.doctest (nltk 3.10.4), NLTK's own model
+    tokens = common.word_tokenize("John's big idea isn't all that bad.")
+    assert common._tagger().tag(tokens) == [
+        ("John", "NNP"), ("'s", "POS"), ("big", "JJ"), ("idea", "NN"), ("is", "VBZ"),
+        ("n't", "RB"), ("all", "PDT"), ("that", "DT"), ("bad", "JJ"), (".", "."),
+    ]
+    assert common._tagger().tag(["", "is", "a", "beautiful", "day"]) == [
+        ("", "NN"), ("is", "VBZ"), ("a", "DT"), ("beautiful", "JJ"), ("day", "NN"),
+    ]
+
+
 def test_the_pos_model_tags_like_the_conformance_data_requires():
     tag = common.first_tag
     assert tag(["Prove", "that", "the"]).startswith("VB")
