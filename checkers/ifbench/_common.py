@@ -1,8 +1,9 @@
-"""Helpers shared by the `ifbench:` checkers: IFBench's tokenisation, word lists, emoji, syllables, POS.
+"""Helpers shared by the `ifbench` checkers (both revisions): IFBench's tokenisation, word lists, emoji, syllables, POS.
 
 IFBench (AllenAI, arXiv:2507.02833) splits sentences with NLTK's Punkt at HEAD and with
-IFEval's rule-based splitter (`split_sentences`) at c94da02 (see `sentences`), and scores with NLTK (`word_tokenize`, the English stopword list, the
-averaged perceptron POS tagger), `emoji` and `syllapy`. Here `word_tokenize` comes from
+IFEval's rule-based splitter (`split_sentences`) at c94da02 (see `sentences`), and scores
+with NLTK (`word_tokenize`, the English stopword list, the averaged perceptron POS
+tagger), `emoji` and `syllapy`. Here `word_tokenize` comes from
 `ifbench.checking.punkt` (offline), the stopwords from `data/nltk_english_stopwords.txt`, and the
 POS model from the `textblob-aptagger` package (see `first_tag`); nothing is downloaded.
 """

@@ -151,8 +151,8 @@ def quote_unquote(response: str, params: NoParams, context: Context, revision: R
     touching, or an empty one), and the last `"` must be followed by something other than
     digits and ASCII punctuation. A response of only digits and ASCII punctuation passes at
     HEAD and fails at c94da02 (whose checker crashes on it). At c94da02 curly double quotes
-    count as `"`; HEAD's code replaces `"` by `"` where it meant to, so they are ordinary
-    characters there.
+    count as `"`; HEAD's code lost the curly marks from that replacement (it replaces `"`
+    by `"`), so there they are ordinary characters.
     """
     text = response
     if revision is Revision.PUBLISHED:
