@@ -18,6 +18,8 @@ from ifbench.checkers.ifbench.format import _kept_lines
 
 import ifbench
 import ifbench.checking.registry
+from ifbench.cli import main
+from ifbench.records import RESULTS_FILE, ResponseRecord, read_jsonl, write_jsonl
 
 
 NAMESPACES = ("ifbench", "ifbench@c94da02")
@@ -431,6 +433,35 @@ def test_bad_parameters_are_refused(iid, params, message):
 def test_integral_float_parameters_from_ifbench_files_are_accepted():
     # IFBench's files write counts as floats (5.0); they bind as integers
     assert check("1 2 3 4 5", "count:numbers", N=5.0).passed
+
+
+def test_a_task_file_and_the_score_command_take_both_namespaces(tmp_path):
+    tasks = tmp_path / "tasks.yaml"
+    tasks.write_text(
+        "suite: revisions\nversion: 1\ntasks:\n  - id: t\n    prompt: Say hello twice.\n    constraints:\n"
+        "      - {id: 'ifbench:words:words_position', keyword: hello}\n"
+        "      - {id: 'ifbench@c94da02:words:words_position', keyword: hello}\n",
+        encoding="utf-8",
+    )
+    responses = tmp_path / "responses.jsonl"
+    write_jsonl(responses, [ResponseRecord(task_id="t", suite="revisions", model="m", response="Start Hello middle Hello end")])
+    assert main(["score", str(tasks), "--responses", str(responses), "--out", str(tmp_path / "out")]) == 0
+    [(_, result)] = list(read_jsonl(tmp_path / "out" / RESULTS_FILE))
+    assert [(c["id"], c["strict"]) for c in result["constraints"]] == [
+        ("ifbench:words:words_position", True), ("ifbench@c94da02:words:words_position", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("wrong", "meant"),
+    [
+        ("ifbench@c94da0:words:words_position", "ifbench@c94da02:words:words_position"),
+        ("ifbench@db69a6f:words:words_position", "ifbench:words:words_position"),
+    ],
+)
+def test_a_mistyped_revision_suggests_the_registered_id(wrong, meant):
+    with pytest.raises(ifbench.ConstraintError, match=re.escape(f"did you mean '{meant}'")):
+        ifbench.check("text", {"id": wrong, "keyword": "x"})
 
 
 def test_loose_mode_tries_the_ifeval_variants():
