@@ -141,9 +141,7 @@ def keyword(response: str, params: SentenceKeywordParams, context: Context, revi
         present = re.search(rf"\b{re.escape(params.word)}\b", sentence, re.IGNORECASE) is not None
     else:
         present = params.word.lower() in sentence.lower()
+    what = f"the word {quote(params.word)}" if revision is Revision.HEAD else quote(params.word)
     if present:
-        return Verdict(passed=True, reason=f"sentence {params.N} contains {quote(params.word)}")
-    return Verdict(
-        passed=False,
-        reason=f"sentence {params.N} ({quote(sentence, 50)}) does not contain {quote(params.word)}",
-    )
+        return Verdict(passed=True, reason=f"sentence {params.N} contains {what}")
+    return Verdict(passed=False, reason=f"sentence {params.N} ({quote(sentence, 50)}) does not contain {what}")

@@ -68,9 +68,10 @@ def keywords_specific_position(
         )
     token = tokens[params.m - 1]
     same = token.lower() == keyword.lower() if revision is Revision.HEAD else token == keyword
+    how = "in any case" if revision is Revision.HEAD else "in this case"
     return Verdict(
         passed=same,
-        reason=f"{unit} {params.m} of sentence {params.n} is {quote(token)}; {quote(keyword)} required",
+        reason=f"{unit} {params.m} of sentence {params.n} is {quote(token)}; {quote(keyword)} ({how}) required",
     )
 
 
@@ -109,10 +110,11 @@ def words_position(response: str, params: KeywordParams, context: Context, revis
         same = [token == keyword for token in tokens]
     if len(tokens) < back:
         return Verdict(passed=False, reason=f"{plural(len(tokens), 'token')}; at least {back} required")
+    how = "in any case" if revision is Revision.HEAD else "in this case"
     return Verdict(
         passed=same[1] and same[-back],
         reason=f"second token {quote(tokens[1])}, token {back} from the end {quote(tokens[-back])}; "
-        f"both {quote(keyword)} required",
+        f"both {quote(keyword)} ({how}) required",
     )
 
 
