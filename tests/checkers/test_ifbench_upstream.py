@@ -4,7 +4,7 @@ The cases are those of `InstructionsTest` in allenai/IFBench `instructions_test.
 version that imports HEAD's package layout (`from ifbench import classic_instructions,
 instructions`; the copy stored at commit 414a23c), written here as (id, params, text,
 expected) rows. (Another stored copy, at 1d62c1d, still imports the old layout and adds six
-tests that HEAD's `instructions.py` fails: word-index repeat_span, word trigrams, whole-word
+tests, five of which HEAD's `instructions.py` fails: word-index repeat_span, whole-word
 keywords_multiple, leading quotes in sentence_alphabet and words_position, unique words in
 sentence_words; they describe code that is not HEAD's, so they are not ported.) Upstream labels some tests with ids its registry does not use
 ('keywords:conjunction_count', 'keywords:person_name', the multiples test as
