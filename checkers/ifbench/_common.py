@@ -81,10 +81,10 @@ MAX_SPLIT_CHARS = 1_000_000
 """Longest text whose sentences are split (IFBench's splitter makes a dozen regex passes over it)."""
 
 
-def _punkt_guard(text: str) -> None:
+def _punkt_guard(text: str, tool: str = "word") -> None:
     if len(text) > punkt.MAX_CHARS:
         raise Unscorable(
-            f"the text has {len(text):,} characters; NLTK's word tokenizer, which IFBench "
+            f"the text has {len(text):,} characters; NLTK's {tool} tokenizer, which IFBench "
             f"uses here, is run on at most {punkt.MAX_CHARS:,}"
         )
 
@@ -144,9 +144,10 @@ def split_sentences(text: str) -> list[str]:
 
 def sentences(text: str, revision: Revision) -> list[str]:
     """IFBench's `split_into_sentences` at `revision`: NLTK's Punkt (`nltk.sent_tokenize`) at
-    HEAD, the rule-based `split_sentences` at c94da02 (on texts up to MAX_SPLIT_CHARS)."""
+    HEAD, on texts up to punkt.MAX_CHARS; the rule-based `split_sentences` at c94da02, on
+    texts up to MAX_SPLIT_CHARS."""
     if revision is Revision.HEAD:
-        _punkt_guard(text)
+        _punkt_guard(text, "sentence")
         try:
             return punkt.sentences(text)
         except TimeoutError as error:
