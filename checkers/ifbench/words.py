@@ -102,7 +102,8 @@ def words_position(response: str, params: KeywordParams, context: Context, revis
     keyword = params.keyword.strip()
     tokens = word_tokenize(response)
     if revision is Revision.HEAD:
-        # `token in string.punctuation` in IFBench: a substring test, true for one mark
+        # IFBench tests `token in string.punctuation`: a substring test, true for one ASCII mark
+        # (and for the few runs that occur in that string, like `()`)
         back = 3 if tokens and tokens[-1] in string.punctuation else 2
         same = [token.lower() == keyword.lower() for token in tokens]
     else:
