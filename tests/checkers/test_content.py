@@ -310,6 +310,9 @@ def test_no_commas_reason_counts_each_kind():
         ("为什么下雨？因为云。怎么办。", {"exact": 2}, False),
         ("他问：“为什么？”然后走了。", {"exact": 1}, True),
         ("第一问？第二问？第三问？", {"min": 4}, False),
+        ("你去吗?他去吗?", {"exact": 2}, True),  # half-width ? before Chinese ends a question
+        ("你去吗?他去。", {"exact": 2}, False),
+        ("Is pi 3.14? Yes.", {"exact": 1}, True),
     ],
 )
 def test_questions(text, params, expected):
