@@ -165,6 +165,14 @@ def test_bullet_reason_mentions_nested_items_it_did_not_count():
         ("1. a\n\n   Details.\n\n2. b", {"exact": 2}, True),
         ("```\n1. a\n2. b\n```", {"min": 1}, False),
         ("- a\n- b", {"min": 1}, False),  # bullets are not numbered
+        # Outline numbering: 一、 above （一） above 1. above （1）, at any indentation.
+        ("一、总则\n（一）目的\n（二）范围\n二、细则", {"exact": 2}, True),
+        ("一、总则\n（一）目的\n（二）范围\n二、细则", {"exact": 4}, False),
+        ("一、总则\n本章说明。\n1. 目的\n(1) 细目\n二、细则", {"exact": 2}, True),
+        ("（一）目的\n1. 细目\n2. 细目\n（二）范围", {"exact": 2}, True),
+        ("1. Plan\n(1) budget\n(2) staff\n2. Act", {"exact": 2}, True),
+        ("1. Plan\n(1) budget\n(2) staff\n2. Act", {"exact": 4}, False),
+        ("(1) budget\n(2) staff", {"exact": 2}, True),  # alone, (1) is the top level
     ],
 )
 def test_numbered(text, params, expected):
@@ -261,6 +269,11 @@ def test_code_block_defaults_to_at_least_one_only_without_bounds():
     assert check("none", "code_block", max=0).passed  # max alone does not add min=1
     with pytest.raises(ConstraintError, match="language"):
         check(PY, "code_block", language="two words")
+
+
+def test_numbered_reason_counts_items_beneath_an_outline_heading_as_nested():
+    verdict = check("一、总则\n（一）目的\n（二）范围\n二、细则", "numbered", exact=4)
+    assert verdict.reason == "2 numbered items; exactly 4 required (2 nested items not counted)"
 
 
 def test_the_markdown_reader_keeps_cells_and_info_strings():
