@@ -21,7 +21,7 @@ from ifbench.checking.base import (
     Verdict,
 )
 from ifbench.checking.registry import checker
-from ifbench.checking.text import fold, normalize, truncate
+from ifbench.checking.text import fold, normalize, strip_emphasis, truncate
 
 # Full-width ＜＜标题＞＞ counts too; the book-title marks 《》 do not (they cite works).
 _TITLE = regex.compile(r"[<＜]{2}([^\n<>＜＞]*)[>＞]{2}")
@@ -127,7 +127,8 @@ class PostscriptParams(Params):
 
 
 def _marker_pattern(marker: str) -> regex.Pattern[str]:
-    """A line start, then the folded marker: `P.S.` also matches `p. s.`, `P.S:` and `**P.S.**`.
+    """A line start (a blockquote `>` allowed), then the folded marker: `P.S.` also matches
+    `p. s.` and `P.S:` (emphasis markers are stripped from the text before: `**P.S.**`).
 
     A marker ending in a letter or digit (not a CJK one) must end a word: `PS` is not `PSA`.
     """
@@ -144,7 +145,7 @@ def _marker_pattern(marker: str) -> regex.Pattern[str]:
             parts.append(regex.escape(char))
     word_end = regex.match(r"[[\p{L}\p{N}]--\p{Han}]", marker[-1], regex.V1)
     end = r"(?![\p{L}\p{N}])" if word_end else ""
-    return regex.compile(r"^(?:[^\S\n]|[*_>])*" + "".join(parts) + end, regex.MULTILINE)
+    return regex.compile(r"^(?:[^\S\n]|>)*" + "".join(parts) + end, regex.MULTILINE)
 
 
 def _requested_postscript(params: PostscriptParams, prompt: str) -> Iterator[str]:
@@ -166,9 +167,10 @@ def _requested_postscript(params: PostscriptParams, prompt: str) -> Iterator[str
 )
 def format_postscript(response: str, params: PostscriptParams, context: Context) -> Verdict:
     """A line after the main text begins with the marker (default `P.S.`, case-insensitive)."""
-    # Folding keeps every line break, so positions in `text` still fall on the same lines.
+    # Folding and stripping emphasis keep every line break, so positions in `text` still fall on
+    # the same lines.
     document = markup.parse(normalize(response))
-    text = _fold(document.prose)
+    text = strip_emphasis(_fold(document.prose))
     text_starts = len(text) - len(text.lstrip())
     text_ends = len(text.rstrip())
     marker = truncate(params.marker, 20)
@@ -180,7 +182,7 @@ def format_postscript(response: str, params: PostscriptParams, context: Context)
             continue
         line_end = text.find("\n", match.end())
         line_end = len(text) if line_end < 0 else line_end
-        if not text[match.end() : line_end].strip(" \t*_:-") and line_end >= text_ends:
+        if not text[match.end() : line_end].strip(" \t:-") and line_end >= text_ends:
             problem = f"nothing follows '{marker}'"
             continue
         line = document.lines[text.count("\n", 0, match.start())]

@@ -10,6 +10,9 @@
   a non-empty line without such an ending (a heading, a list item) is one sentence too.
 - paragraph: blocks separated by blank lines or by a `***` / `---` / `* * *` line.
 - keyword: case-insensitive; whole-word in space-delimited scripts, substring for CJK.
+- emphasis: markdown emphasis markers (`**`, `__`, `*`, `_`) are not text when phrases and
+  keywords are matched (`**Hello**` starts with `Hello`, `**P.S.**` is a postscript marker);
+  see `strip_emphasis`.
 """
 
 from __future__ import annotations
@@ -123,11 +126,30 @@ def paragraphs(text: str) -> list[str]:
     return [block.strip() for block in blocks if block.strip()]
 
 
+# An emphasis delimiter: a run of up to three `*` or `_` that opens a span (a non-space follows)
+# or closes one (a non-space precedes). `_` is only a delimiter at a word's edge, so `snake_case`
+# keeps it; a `*` or `_` between spaces (`2 * 3`) or starting a bullet (`* item`) is no delimiter.
+_EMPHASIS = regex.compile(
+    r"\*{1,3}(?=\S)|(?<=\S)\*{1,3}"
+    r"|(?<![\p{L}\p{N}_])_{1,3}(?=\S)|(?<=\S)(?<!_)_{1,3}(?![\p{L}\p{N}_])"
+)
+
+
+def strip_emphasis(text: str) -> str:
+    """`text` without markdown emphasis markers, as phrases and keywords are matched in it:
+    `**Hello**, *world*` -> `Hello, world`. Line breaks and every other character stay."""
+    if "*" not in text and "_" not in text:
+        return text
+    return _EMPHASIS.sub("", text)
+
+
 def count_keyword(text: str, keyword: str) -> int:
-    """Occurrences of `keyword`: case-insensitive; whole words unless it contains CJK."""
-    keyword = normalize(keyword.strip())
+    """Occurrences of `keyword`: case-insensitive; whole words unless it contains CJK;
+    emphasis markers ignored in both (`machine **learning**` holds `machine learning`)."""
+    keyword = strip_emphasis(normalize(keyword.strip()))
     if not keyword:
         return 0
+    text = strip_emphasis(text)
     if has_cjk(keyword):
         return text.casefold().count(keyword.casefold())
     # Straight and curly apostrophes are one: `don't` finds `don’t`.

@@ -115,6 +115,10 @@ def test_placeholder_reason_shows_what_was_found():
         ("Thanks.\nP.S. Drink tea.", {}, True),
         ("Thanks.\np.s. lower case", {}, True),
         ("Thanks.\n**P.S.** in bold", {}, True),
+        ("Thanks.\n_P.S._ in italics", {}, True),
+        ("Thanks.\n**P.S.**", {}, False),  # only the marker, in bold
+        ("感谢阅读。\n**附言：**多喝茶。", {"marker": "附言："}, True),
+        ("感谢阅读。**附言：**多喝茶。", {"marker": "附言："}, False),
         ("Thanks.\n> P.S. quoted", {}, True),
         ("Thanks.\nP. S. spaced out", {}, True),
         ("Thanks.\nP.S: with a colon", {}, True),
