@@ -53,11 +53,12 @@ def format_title(response: str, params: Params, context: Context) -> Verdict:
     for match in _TITLE.finditer(response):
         title = match.group(1).strip()
         if title:
-            return Verdict(passed=True, reason=f"title <<{truncate(title)}>> found")
+            opening, closing = match.group()[:2], match.group()[-2:]  # as written: << or ＜＜
+            return Verdict(passed=True, reason=f"title {opening}{truncate(title)}{closing} found")
         empty = True
     if empty:
-        return _fail("only an empty <<>> found; a title like <<title>> required")
-    return _fail("no title like <<title>> found")
+        return _fail("only an empty <<>> found; a title wrapped in <<…>> required")
+    return _fail("no title found; a title wrapped in <<…>> required")
 
 
 class MinParams(Params):
@@ -187,7 +188,7 @@ def format_postscript(response: str, params: PostscriptParams, context: Context)
             continue
         line = document.lines[text.count("\n", 0, match.start())]
         found = truncate(line.strip(), 40)
-        return Verdict(passed=True, reason=f"postscript '{found}' after the main text; {required}")
+        return Verdict(passed=True, reason=f"postscript '{found}' after the main text, as required")
     return _fail(f"{problem}; {required}")
 
 
@@ -226,7 +227,7 @@ def format_quoted(response: str, params: Params, context: Context) -> Verdict:
         return _fail(f"nothing inside the quotes; {required}")
     if _closes_early(inner, text[0], closing):
         return _fail(f"the opening {text[0]} closes before the end; {required}")
-    return Verdict(passed=True, reason=f"wrapped in {text[0]}…{closing}; {required}")
+    return Verdict(passed=True, reason=f"the whole response is wrapped in {text[0]}…{closing}, as required")
 
 
 class TwoResponsesParams(Params):
@@ -265,4 +266,4 @@ def format_two_responses(response: str, params: TwoResponsesParams, context: Con
         return _fail(f"{which} empty; {required}")
     if parts[0] == parts[1]:
         return _fail(f"the 2 responses are identical; {required}")
-    return Verdict(passed=True, reason=f"2 different responses; {required}")
+    return Verdict(passed=True, reason=f"2 different responses separated by '{truncate(separator, 20)}', as required")

@@ -66,12 +66,27 @@ def test_table(text, params, expected):
 
 def test_table_reasons_state_measured_and_required():
     assert check(PEOPLE, "table", rows=5).reason == (
-        "table 1: 2 body rows × 2 columns; body rows: exactly 5 required"
+        "table 1: 2 body rows × 2 columns, header cells Name | Age; body rows: exactly 5 required"
     )
     assert check("no table", "table", rows=5).reason == (
         "no markdown table found; body rows: exactly 5 required"
     )
-    assert "header 'City' required" in check(PEOPLE, "table", headers=["City"]).reason
+    assert check("no table", "table").reason == "no markdown table found; a table required"
+
+
+def test_table_reasons_tell_a_pass_from_a_failure():
+    passed = check(PEOPLE, "table", rows=2, headers=["name"])
+    assert passed.reason == (
+        "table 1: 2 body rows × 2 columns, header cells Name | Age; "
+        "meets every requirement (body rows: exactly 2 required; header 'name' required)"
+    )
+    failed = check(PEOPLE, "table", rows=2, headers=["City", "name", "人口"])
+    assert failed.reason == "table 1: 2 body rows × 2 columns, header cells Name | Age; missing headers 'City', '人口'"
+    zh = "| 城市 | 人口 |\n| --- | --- |\n| 北京 | 2189万 |"
+    assert check(zh, "table", headers=["省份"]).reason == (
+        "table 1: 1 body row × 2 columns, header cells 城市 | 人口; missing header '省份'"
+    )
+    assert check(zh, "table").reason.endswith("; any table accepted")
     two = "| a |\n|---|\n| 1 |\n\n" + PEOPLE
     assert check(two, "table", columns=2).reason.startswith("table 2 of 2: 2 body rows × 2 columns")
 
@@ -258,7 +273,11 @@ def test_code_block(text, params, expected):
 
 def test_code_block_reasons_mention_other_and_unclosed_blocks():
     assert check(PY, "code_block", language="js").reason == (
-        "0 js code blocks; at least 1 required (1 code block in all, also python)"
+        "0 js code blocks; at least 1 required (1 code block in all; other blocks: 'python')"
+    )
+    mixed = "```py\nx\n```\n```\ny\n```\n```python\nz\n```"
+    assert check(mixed, "code_block", language="python", min=2).reason == (
+        "1 python code block; at least 2 required (3 code blocks in all; other blocks: unlabelled, 'py')"
     )
     assert "1 unclosed fence not counted" in check("```\nx", "code_block").reason
 
