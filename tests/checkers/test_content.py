@@ -127,6 +127,19 @@ def test_frequency_reason_names_the_keyword():
     assert reason == "keyword 'data': 3 occurrences; at most 2 allowed"
 
 
+@pytest.mark.parametrize(
+    "text, keyword, params, expected",
+    [
+        ("**Data** beats opinions; collect _data_.", "data", {"exact": 2}, True),
+        ("**Data** beats opinions; collect database rows.", "data", {"exact": 2}, False),
+        ("**数据**胜于观点，先收集*数据*。", "数据", {"exact": 2}, True),
+        ("**数据**胜于观点。", "数据", {"exact": 2}, False),
+    ],
+)
+def test_frequency_ignores_emphasis_markers(text, keyword, params, expected):
+    assert check(text, "content.frequency", keyword=keyword, **params).passed is expected
+
+
 def test_frequency_needs_a_keyword_and_a_bound():
     with pytest.raises(ifbench.ConstraintError, match="keyword"):
         check("x", "content.frequency", min=1)
@@ -215,6 +228,8 @@ PROMPT = "Write a haiku about rain.\nUse simple words."
         ("Write a haiku about rain.\n\nSoft rain on the roof", False),
         ("Sure! Write a haiku about rain.\nUse simple words.", False),
         ("Soft rain on the roof", False),
+        ("**Write a haiku about rain.**\nUse simple words.\n\nSoft rain", True),  # emphasis is not text
+        ("*Write a haiku about snow.*\nUse simple words.", False),
     ],
 )
 def test_repeat_prompt_uses_the_task_prompt(text, expected):
@@ -227,6 +242,8 @@ def test_repeat_prompt_uses_the_task_prompt(text, expected):
         ("用三句话描述春天。春天来了，花开了。", True),
         ("用三句话描述春天 。春天来了。", False),
         ("好的。用三句话描述春天。春天来了。", False),
+        ("**用三句话描述春天。**春天来了。", True),
+        ("**好的**。用三句话描述春天。", False),
     ],
 )
 def test_repeat_prompt_in_chinese(text, expected):
