@@ -32,6 +32,17 @@ from ifbench.checking.text import (
         ("ラーメン", list("ラーメン")),
         ("“引号”，标点！", ["引", "号", "标", "点"]),
         ("'quoted' -dash-", ["quoted", "dash"]),
+        # Emoji are not words, whatever Unicode files their parts under.
+        ("I ❤️ you", ["I", "you"]),  # U+FE0F is a combining mark
+        ("☺️ ok", ["ok"]),
+        ("1️⃣ 2⃣ #️⃣ step", ["step"]),  # keycaps: digit, selector, U+20E3
+        ("ℹ️ info", ["info"]),  # ℹ is a letter until the selector makes it an emoji
+        ("👍🏽 nice 👨‍👩‍👧 family 🇨🇳 China 🏴󠁧󠁢󠁥󠁮󠁧󠁿 wales", ["nice", "family", "China", "wales"]),
+        ("\u0301alone", ["alone"]),  # a mark with no letter before it is no word
+        ("我❤️你👍🏻", ["我", "你"]),
+        ("第1️⃣步", ["第", "步"]),
+        ("葛\U000e0100城", ["葛", "城"]),  # an ideographic variation selector is not a word either
+        ("5 apples, 3 pears", ["5", "apples", "3", "pears"]),  # a digit without a keycap still is
     ],
 )
 def test_words(text, expected):
@@ -58,6 +69,15 @@ def test_words(text, expected):
         ("设x=0.999…，两边同乘10。", 1),
         ("他说：“走吧…”然后离开了。", 2),
         ("一、背景\n二、方法", 2),
+        # Half-width ! ? . right before Chinese end a sentence; numbers, domains, e.g. stay whole.
+        ("你好!我很好!", 2),
+        ("你去吗?他去吗?", 2),
+        ("真的?!好吧.", 2),
+        ("见图1.然后重复.", 2),
+        ("圆周率约为3.14，访问example.com查看。", 1),
+        ("比如e.g.这样，或者Mr.王那样。", 1),
+        ("等一下...好的。", 1),  # an ellipsis before Chinese, as with …, goes on
+        ("Hello!How are you?", 1),  # before a Latin letter it is not taken for an end
         ("", 0),
         ("...", 0),
     ],
@@ -110,6 +130,8 @@ def test_a_long_line_of_dashes_is_counted_in_linear_time(line, expected):
         ("支持5G网络", "5G", 1),
         ("支持5G网络", "G", 0),
         ("anything", "", 0),
+        ("I ❤️love it, love❤️", "love", 2),  # an emoji is a boundary
+        ("café au lait", "cafe", 0),
     ],
 )
 def test_count_keyword(text, keyword, expected):

@@ -16,7 +16,7 @@ from ifbench.checking.base import (
     plural,
 )
 from ifbench.checking.registry import checker
-from ifbench.checking.text import count_keyword, normalize, truncate
+from ifbench.checking.text import count_keyword, normalize, strip_emphasis, truncate
 from ifbench.errors import ConstraintError
 
 # How many keywords a reason lists before it says "and N more".
@@ -129,8 +129,9 @@ def content_frequency(response: str, params: FrequencyParams, context: Context) 
 
 
 def _folded(text: str) -> str:
-    """The form phrases are compared in: NFC, whitespace runs as one space, trimmed, casefolded."""
-    return " ".join(normalize(text).split()).casefold()
+    """The form phrases are compared in: NFC, emphasis markers removed, whitespace runs as one
+    space, trimmed, casefolded (`**Dear  Ms. Lee**` -> `dear ms. lee`)."""
+    return " ".join(strip_emphasis(normalize(text)).split()).casefold()
 
 
 def _head(text: str, size: int) -> str:
@@ -145,7 +146,7 @@ def _tail(text: str, size: int) -> str:
 
 class PhraseParams(Params):
     phrase: NonBlankStr
-    """The phrase (case-insensitive; surrounding whitespace ignored, inner runs of whitespace match any run)."""
+    """The phrase (case-insensitive; surrounding whitespace and `**emphasis**` markers ignored, inner runs of whitespace match any run)."""
 
 
 @checker(
@@ -160,10 +161,12 @@ class PhraseParams(Params):
     lint=LintHints(demands=lambda params: Demands(starts=(params.phrase,))),
 )
 def content_start(response: str, params: PhraseParams, context: Context) -> Verdict:
-    """The trimmed response starts with the phrase (case-insensitive)."""
+    """The trimmed response starts with the phrase (case-insensitive; emphasis markers ignored)."""
     text, phrase = _folded(response), _folded(params.phrase)
     if text.startswith(phrase):
-        return Verdict(passed=True, reason=f"starts with {_quote(params.phrase.strip())}")
+        shown = " ".join(normalize(response).split())
+        note = "" if shown.casefold().startswith(phrase) else f" ({_head(shown, len(phrase))}, emphasis ignored)"
+        return Verdict(passed=True, reason=f"starts with {_quote(params.phrase.strip())}{note}")
     return Verdict(
         passed=False,
         reason=f"starts with {_head(' '.join(normalize(response).split()), len(phrase))}; "
@@ -176,17 +179,19 @@ def content_start(response: str, params: PhraseParams, context: Context) -> Verd
     PhraseParams,
     examples=[
         Example("That is all. Any other questions?\n", {"phrase": "any other questions?"}, True),
-        Example("That is all. **Any other questions?**", {"phrase": "Any other questions?"}, False),
+        Example("That is all. Any other questions?\n\n**Thanks!**", {"phrase": "Any other questions?"}, False),
         Example("以上就是全部内容。还有其他问题吗？", {"phrase": "还有其他问题吗？"}, True),
         Example("还有其他问题吗？以上就是全部内容。", {"phrase": "还有其他问题吗？"}, False),
     ],
     lint=LintHints(demands=lambda params: Demands(ends=(params.phrase,))),
 )
 def content_end(response: str, params: PhraseParams, context: Context) -> Verdict:
-    """The trimmed response ends with the phrase exactly (case-insensitive; no trailing `**` or quote)."""
+    """The trimmed response ends with the phrase (case-insensitive; emphasis markers ignored, a closing quote is not)."""
     text, phrase = _folded(response), _folded(params.phrase)
     if text.endswith(phrase):
-        return Verdict(passed=True, reason=f"ends with {_quote(params.phrase.strip())}")
+        shown = " ".join(normalize(response).split())
+        note = "" if shown.casefold().endswith(phrase) else f" ({_tail(shown, len(phrase))}, emphasis ignored)"
+        return Verdict(passed=True, reason=f"ends with {_quote(params.phrase.strip())}{note}")
     return Verdict(
         passed=False,
         reason=f"ends with {_tail(' '.join(normalize(response).split()), len(phrase))}; "

@@ -71,6 +71,24 @@ def _unfence(text: str) -> tuple[str, str | None, int]:
     return (text, None, 0) if "`" in info else (rest, info, 1)
 
 
+def _fence_problem(text: str) -> str | None:
+    """Why trimmed `text`, which is not one fenced block, is not JSON alone: text before the
+    fence, an opening fence never closed, text after the closing fence; None without a fence."""
+    lines = text.split("\n")
+    fences = [number for number, line in enumerate(lines) if line.lstrip().startswith("```")]
+    if not fences:
+        return None
+    problems = []
+    first = lines[fences[0]].strip()
+    if fences[0] > 0:
+        problems.append(f"text before the {truncate(first, 20)} fence ('{truncate(' '.join(lines[: fences[0]]), 40)}')")
+    if len(fences) == 1:
+        problems.append(f"the {truncate(first, 20)} fence is never closed")
+    elif after := " ".join(lines[fences[1] + 1 :]).strip():
+        problems.append(f"text after the closing ``` ('{truncate(after, 40)}')")
+    return "; ".join(problems) or f"{len(fences)} fences"
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in JSON")
 
@@ -148,10 +166,13 @@ def format_json(response: str, params: JsonParams, context: Context) -> Verdict:
     except json.JSONDecodeError as error:
         lines = skipped.count("\n") + fence_lines
         columns = 0 if fence_lines else len(skipped) - skipped.rfind("\n") - 1
-        reason = _decode_error(error, body, lines, columns)
-        if info is None and "```" in text:
-            reason += "; nothing but the JSON (and one fence around all of it) may be in the response"
-        return _fail(reason)
+        problem = _fence_problem(text) if info is None and "```" in text else None
+        if problem is not None:
+            return _fail(
+                f"not JSON alone: {problem}; nothing but the JSON "
+                "(and one fence around all of it) may be in the response"
+            )
+        return _fail(_decode_error(error, body, lines, columns))
     except RecursionError:
         return _fail("not checked: the JSON is nested too deeply to parse (recursion limit)")
     except ValueError as error:  # NaN/Infinity, integers too long to convert

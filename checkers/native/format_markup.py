@@ -21,7 +21,7 @@ from ifbench.checking.base import (
     Verdict,
 )
 from ifbench.checking.registry import checker
-from ifbench.checking.text import fold, normalize, truncate
+from ifbench.checking.text import fold, normalize, strip_emphasis, truncate
 
 # Full-width ＜＜标题＞＞ counts too; the book-title marks 《》 do not (they cite works).
 _TITLE = regex.compile(r"[<＜]{2}([^\n<>＜＞]*)[>＞]{2}")
@@ -53,11 +53,12 @@ def format_title(response: str, params: Params, context: Context) -> Verdict:
     for match in _TITLE.finditer(response):
         title = match.group(1).strip()
         if title:
-            return Verdict(passed=True, reason=f"title <<{truncate(title)}>> found")
+            opening, closing = match.group()[:2], match.group()[-2:]  # as written: << or ＜＜
+            return Verdict(passed=True, reason=f"title {opening}{truncate(title)}{closing} found")
         empty = True
     if empty:
-        return _fail("only an empty <<>> found; a title like <<title>> required")
-    return _fail("no title like <<title>> found")
+        return _fail("only an empty <<>> found; a title wrapped in <<…>> required")
+    return _fail("no title found; a title wrapped in <<…>> required")
 
 
 class MinParams(Params):
@@ -127,7 +128,8 @@ class PostscriptParams(Params):
 
 
 def _marker_pattern(marker: str) -> regex.Pattern[str]:
-    """A line start, then the folded marker: `P.S.` also matches `p. s.`, `P.S:` and `**P.S.**`.
+    """A line start (a blockquote `>` allowed), then the folded marker: `P.S.` also matches
+    `p. s.` and `P.S:` (emphasis markers are stripped from the text before: `**P.S.**`).
 
     A marker ending in a letter or digit (not a CJK one) must end a word: `PS` is not `PSA`.
     """
@@ -144,7 +146,7 @@ def _marker_pattern(marker: str) -> regex.Pattern[str]:
             parts.append(regex.escape(char))
     word_end = regex.match(r"[[\p{L}\p{N}]--\p{Han}]", marker[-1], regex.V1)
     end = r"(?![\p{L}\p{N}])" if word_end else ""
-    return regex.compile(r"^(?:[^\S\n]|[*_>])*" + "".join(parts) + end, regex.MULTILINE)
+    return regex.compile(r"^(?:[^\S\n]|>)*" + "".join(parts) + end, regex.MULTILINE)
 
 
 def _requested_postscript(params: PostscriptParams, prompt: str) -> Iterator[str]:
@@ -166,9 +168,10 @@ def _requested_postscript(params: PostscriptParams, prompt: str) -> Iterator[str
 )
 def format_postscript(response: str, params: PostscriptParams, context: Context) -> Verdict:
     """A line after the main text begins with the marker (default `P.S.`, case-insensitive)."""
-    # Folding keeps every line break, so positions in `text` still fall on the same lines.
+    # Folding and stripping emphasis keep every line break, so positions in `text` still fall on
+    # the same lines.
     document = markup.parse(normalize(response))
-    text = _fold(document.prose)
+    text = strip_emphasis(_fold(document.prose))
     text_starts = len(text) - len(text.lstrip())
     text_ends = len(text.rstrip())
     marker = truncate(params.marker, 20)
@@ -180,12 +183,12 @@ def format_postscript(response: str, params: PostscriptParams, context: Context)
             continue
         line_end = text.find("\n", match.end())
         line_end = len(text) if line_end < 0 else line_end
-        if not text[match.end() : line_end].strip(" \t*_:-") and line_end >= text_ends:
+        if not text[match.end() : line_end].strip(" \t:-") and line_end >= text_ends:
             problem = f"nothing follows '{marker}'"
             continue
         line = document.lines[text.count("\n", 0, match.start())]
         found = truncate(line.strip(), 40)
-        return Verdict(passed=True, reason=f"postscript '{found}' after the main text; {required}")
+        return Verdict(passed=True, reason=f"postscript '{found}' after the main text, as required")
     return _fail(f"{problem}; {required}")
 
 
@@ -224,7 +227,7 @@ def format_quoted(response: str, params: Params, context: Context) -> Verdict:
         return _fail(f"nothing inside the quotes; {required}")
     if _closes_early(inner, text[0], closing):
         return _fail(f"the opening {text[0]} closes before the end; {required}")
-    return Verdict(passed=True, reason=f"wrapped in {text[0]}…{closing}; {required}")
+    return Verdict(passed=True, reason=f"the whole response is wrapped in {text[0]}…{closing}, as required")
 
 
 class TwoResponsesParams(Params):
@@ -263,4 +266,4 @@ def format_two_responses(response: str, params: TwoResponsesParams, context: Con
         return _fail(f"{which} empty; {required}")
     if parts[0] == parts[1]:
         return _fail(f"the 2 responses are identical; {required}")
-    return Verdict(passed=True, reason=f"2 different responses; {required}")
+    return Verdict(passed=True, reason=f"2 different responses separated by '{truncate(separator, 20)}', as required")

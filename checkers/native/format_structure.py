@@ -67,18 +67,30 @@ def _header_key(name: str) -> str:
     return " ".join(normalize(name).strip("*_`~ \t").split()).casefold()
 
 
-def _unmet(params: TableParams, table: markup.Table | None) -> list[str]:
-    """The requirements `table` does not meet; all of them when `table` is None."""
-    unmet = []
+def _requirements(params: TableParams) -> list[str]:
+    """What the table must have, in words: `2 body rows`, `header 'Name'`."""
+    wanted = []
     bounds = params.row_bounds()
-    if bounds is not None and (table is None or not bounds.contains(len(table.rows))):
+    if bounds is not None:
+        wanted.append(f"body rows: {bounds.requirement()}")
+    if params.columns is not None:
+        wanted.append(f"columns: exactly {params.columns} required")
+    wanted += [f"header '{truncate(name, 30)}' required" for name in params.headers]
+    return wanted
+
+
+def _unmet(params: TableParams, table: markup.Table) -> list[str]:
+    """What `table` lacks, in words: `missing header 'City'`, `body rows: exactly 5 required`."""
+    unmet = []
+    keys = {_header_key(cell) for cell in table.header}
+    missing = [f"'{truncate(name, 30)}'" for name in params.headers if _header_key(name) not in keys]
+    if missing:
+        unmet.append(f"missing header{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    bounds = params.row_bounds()
+    if bounds is not None and not bounds.contains(len(table.rows)):
         unmet.append(f"body rows: {bounds.requirement()}")
-    if params.columns is not None and (table is None or len(table.header) != params.columns):
+    if params.columns is not None and len(table.header) != params.columns:
         unmet.append(f"columns: exactly {params.columns} required")
-    if params.headers:
-        keys = {_header_key(cell) for cell in table.header} if table is not None else set()
-        missing = [name for name in params.headers if _header_key(name) not in keys]
-        unmet += [f"header '{name}' required" for name in missing]
     return unmet
 
 
@@ -104,18 +116,20 @@ def _unmet(params: TableParams, table: markup.Table | None) -> list[str]:
 def format_table(response: str, params: TableParams, context: Context) -> Verdict:
     """Some GitHub-style markdown table has the required body rows, columns and header names."""
     found = markup.tables(normalize(response))
-    required = "; ".join(_unmet(params, None)) or "any table accepted"
+    required = "; ".join(_requirements(params))
     if not found:
-        return Verdict(passed=False, reason=f"no markdown table found; {required}")
+        return Verdict(passed=False, reason=f"no markdown table found; {required or 'a table required'}")
     problems = [_unmet(params, table) for table in found]
     best = min(range(len(found)), key=lambda i: len(problems[i]))
     table = found[best]
     where = f"table {best + 1}" + (f" of {len(found)}" if len(found) > 1 else "")
     size = f"{plural(len(table.rows), 'body row')} × {plural(len(table.header), 'column')}"
-    measured = f"{where}: {size}"
-    if not problems[best]:
-        return Verdict(passed=True, reason=f"{measured}; {required}")
-    return Verdict(passed=False, reason=f"{measured}; {'; '.join(problems[best])}")
+    cells = truncate(" | ".join(table.header), 60)
+    measured = f"{where}: {size}, header cells {cells}"
+    if problems[best]:
+        return Verdict(passed=False, reason=f"{measured}; {'; '.join(problems[best])}")
+    met = f"meets every requirement ({required})" if required else "any table accepted"
+    return Verdict(passed=True, reason=f"{measured}; {met}")
 
 
 def _nested_note(items: markup.ListItems) -> list[str]:
@@ -228,7 +242,7 @@ def format_code_block(response: str, params: CodeBlockParams, context: Context) 
     language = params.language.casefold()
     counted = sum(1 for block in closed if block.language == language)
     if counted != len(closed):
-        others = sorted({block.language or "no language" for block in closed} - {language})
-        also = truncate(", ".join(others))
-        notes.insert(0, f"{plural(len(closed), 'code block')} in all, also {also}")
+        others = sorted({block.language for block in closed} - {language})
+        labels = truncate(", ".join(f"'{other}'" if other else "unlabelled" for other in others))
+        notes.insert(0, f"{plural(len(closed), 'code block')} in all; other blocks: {labels}")
     return _noted(params.judge(counted, f"{params.language} code block"), notes)

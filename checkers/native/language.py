@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
+import importlib.resources
 from collections.abc import Iterator
 from functools import cache
+from itertools import islice
 
 import regex
-from langdetect.detector_factory import PROFILES_DIRECTORY
 from pydantic import field_validator
 
 from ifbench.checking.base import (
@@ -19,7 +19,7 @@ from ifbench.checking.base import (
     Verdict,
     plural,
 )
-from ifbench.checking.langid import base_language, detect_language
+from ifbench.checking.langid import base_language, language_probabilities, profile_languages
 from ifbench.checking.registry import checker
 from ifbench.checking.text import CJK_CHAR, WORD, fold, normalize
 
@@ -34,21 +34,80 @@ _CJK_RUN = regex.compile(rf"(?:{CJK_CHAR.pattern})+", regex.V1)
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}\u30fc]+")
 # A word that is evidence of a non-CJK language: it has a letter (digits are not).
 _OTHER_WORD = regex.compile(rf"(?!{CJK_CHAR.pattern})[\p{{N}}\p{{M}}]*\p{{L}}", regex.V1)
+# The pieces function words are looked up as: `c'est` is `c` and `est`, `don't` is `don` and `t`.
+_LETTERS = regex.compile(r"\p{L}[\p{L}\p{M}]*")
+# Up to this many words, a text is short: the words themselves are evidence beside langdetect's
+# character n-grams, which a handful of words leaves to chance ("Hello, how are you today?"
+# comes out Somali, "I love you." Czech). Past it, langdetect alone decides.
+SHORT_TEXT_WORDS = 30
+# How many of the function words (and letters) found a reason quotes.
+_QUOTED_WORDS = 4
 
 
 @cache
 def supported_languages() -> tuple[str, ...]:
     """The ISO 639-1 codes langdetect has a profile for (`zh-cn`/`zh-tw` as `zh`)."""
-    return tuple(sorted({base_language(name) for name in os.listdir(PROFILES_DIRECTORY)}))
+    return tuple(sorted({base_language(name) for name in profile_languages()}))
+
+
+@cache
+def _function_words() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """From data/function_words.tsv: each frequent function word -> the languages it belongs
+    to, and each character that only a few languages write (`ñ`, `ß`, `¿`) -> those languages."""
+    table = importlib.resources.files("ifbench.checkers").joinpath("data/function_words.tsv")
+    words: dict[str, list[str]] = {}
+    chars: dict[str, list[str]] = {}
+    for line in table.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, entries = line.split("\t")
+            kind, code = (chars, code.removeprefix("chars:")) if code.startswith("chars:") else (words, code)
+            for entry in set(entries.split()):
+                kind.setdefault(entry, []).append(code)
+    return ({word: tuple(sorted(codes)) for word, codes in words.items()},
+            {char: tuple(sorted(codes)) for char, codes in chars.items()})
+
+
+def _detect(text: str) -> tuple[str | None, str]:
+    """The base language code of `text` (no CJK in it) and the confidence, as a note.
+
+    langdetect's probabilities decide. A short text's function words add to them: each word
+    that is a frequent function word of k languages adds 1/k to each, so a word of one
+    language (`you`, `est`) outweighs langdetect's whole doubt, while `de`, which six languages
+    share, barely counts; so does each distinct character that only some languages write
+    (`ñ`, `¿`). The confidence is the winner's share of all the scores.
+    """
+    scores = dict(language_probabilities(text))
+    folded = text.casefold()
+    pieces = [match.group() for match in islice(_LETTERS.finditer(folded), SHORT_TEXT_WORDS + 1)]
+    evidence: dict[str, list[str]] = {}
+    if len(pieces) <= SHORT_TEXT_WORDS:
+        words, chars = _function_words()
+        found = [(piece, words[piece]) for piece in pieces if piece in words]
+        found += [(char, chars[char]) for char in sorted(set(folded) & chars.keys())]  # each once
+        for piece, codes in found:
+            for code in codes:
+                scores[code] = scores.get(code, 0.0) + 1 / len(codes)
+                evidence.setdefault(code, []).append(piece)
+    if not scores:
+        return None, ""
+    code, score = max(scores.items(), key=lambda item: (item[1], item[0]))
+    confidence = f"confidence {score / sum(scores.values()):.2f}"
+    quoted = list(dict.fromkeys(evidence.get(code, ())))
+    if quoted:
+        confidence += "; evidence: " + ", ".join(quoted[:_QUOTED_WORDS]) + (", …" if len(quoted) > _QUOTED_WORDS else "")
+    return code, confidence
 
 
 class LanguageParams(Params):
     lang: str
-    """ISO 639-1 code of the required language, e.g. `en`, `zh` (Simplified and Traditional Chinese)."""
+    """ISO 639-1 code of the required language, e.g. `en`, `zh` (Simplified and Traditional
+    Chinese; `zh-cn` and `zh-tw` are taken as `zh`)."""
 
     @field_validator("lang")
     @classmethod
     def _supported(cls, lang: str) -> str:
+        if lang.strip().lower() in ("zh-cn", "zh-tw"):
+            return "zh"
         if lang not in supported_languages():
             hint = ""
             if base_language(lang.strip()) in supported_languages():
@@ -78,18 +137,18 @@ def identify(text: str) -> tuple[str | None, str]:
     comes out as Vietnamese) and short Chinese as Korean, so the script decides first. By
     the word convention (each CJK character is a word), when CJK words are at least as
     many as the other words the text is Japanese if a tenth of them are kana, else
-    Chinese; otherwise langdetect decides on the text with the CJK characters removed.
+    Chinese; otherwise `_detect` decides on the text with the CJK characters removed.
     """
     cjk = len(text) - len(_CJK_RUN.sub("", text))
     other = sum(1 for word in WORD.finditer(text) if _OTHER_WORD.match(word.group()))
     if cjk == 0 and other == 0:
         return None, ""
-    mixed = f" ({plural(cjk, 'CJK character')}, {plural(other, 'other word')})" if cjk and other else ""
+    mixed = f"{plural(cjk, 'CJK character')}, {plural(other, 'other word')}"
     if cjk >= other:
         kana = len(text) - len(_KANA.sub("", text))
-        return ("ja" if kana * 10 >= cjk else "zh"), mixed
-    code = detect_language(_CJK_RUN.sub(" ", text))
-    return (base_language(code) if code else None), mixed
+        return ("ja" if kana * 10 >= cjk else "zh"), f" (by script: {mixed})" if other else " (by script)"
+    code, confidence = _detect(_CJK_RUN.sub(" ", text))
+    return code, f" ({confidence}; {mixed})" if cjk else f" ({confidence})" if code else ""
 
 
 # How a prompt names a response language (for the `unrequested` lint rule).

@@ -10,12 +10,14 @@ from pydantic import Field, field_validator, model_validator
 
 from ifbench.checking.base import Context, Example, LintHints, Params, Verdict
 from ifbench.checking.registry import checker
-from ifbench.checking.text import CJK_CHAR, has_cjk, normalize, truncate
+from ifbench.checking.text import CJK_CHAR, has_cjk, normalize, strip_emphasis, truncate
 
 # --- role.no_ai_disclaimer -------------------------------------------------------------
 #
 # Built-in patterns catch a self-reference as an AI or language model, in English and
-# Chinese. Deliberately NOT built in: "I don't have personal opinions/feelings" and the
+# Chinese (Simplified and Traditional): "As an AI", "As your AI assistant", "Language models
+# like me", naming itself as a product or by its maker ("I am ChatGPT", "I was developed by
+# Anthropic"), 作为/身为一个AI, 我是通义千问. Emphasis markers are not text (`As an **AI**`). Deliberately NOT built in: "I don't have personal opinions/feelings" and the
 # like. They are typical of a model breaking character, but they are not a self-reference
 # as an AI, and a human persona (a judge, a neutral expert) may say them; a task that wants
 # them forbidden lists them in `phrases`.
@@ -33,7 +35,7 @@ _EN_NOT_SELF = (
     r"|team|strategy|regulation|governance|community|skeptic|fan|user|customer)s?\b)"
 )
 _ZH_ENTITY = (
-    r"(?>(?:AI(?![a-z])|A\.I\.|人工智能)(?:\s*的?\s*(?:语言|对话|聊天)?\s*(?:模型|助手|助理|系统|机器人|程序))?"
+    r"(?>(?:AI(?![a-z])|A\.I\.|人工智[能慧])(?:\s*的?\s*(?:语言|对话|聊天)?\s*(?:模型|助手|助理|系统|机器人|程序))?"
     r"|(?:大型|大)?语言模型|聊天机器人|大模型)"
 )
 _ZH_NOT_SELF = (
@@ -41,13 +43,31 @@ _ZH_NOT_SELF = (
     r"|行业|方面|时代|伦理|安全|政策|教授|老师|教师|学生|记者|作家|分析|投资|顾问|应用|的|与|和|及|或"
     r"|相关|课程|项目|团队|发展|革命|浪潮|芯片|专业|方向|学院|博士|硕士|工作者|初学者|新手))"
 )
-_ZH_ONE = r"(?:一(?:个|名|款|种)|个|名|款)?"
+_ZH_ONE = r"(?:一(?:个|名|款|种)|个|名|款|(?:你|您)们?的)?"
+_ZH_AS = r"(?:作为|身为)"
 _FLAGS = regex.IGNORECASE
+# Any number of AIs or language models: "language models like me".
+_EN_ENTITIES = (
+    r"(?:(?:ai|a\.i\.|artificial\s+intelligence)(?:[\s-]+(?:language\s+)?(?:model|assistant|chatbot|system)s?|s)?"
+    r"|(?:large\s+)?language\s+models?|llms?|chatbots?)"
+)
+# Products a model names itself as; names that are also people's names (Claude, Gemini, ...)
+# count only with their maker, which the `_MADE_BY` patterns catch.
+_EN_PRODUCT = r"(?:chatgpt|gpt-?[345][\w.-]*|ernie\s+bot|qwen[\w.-]*|deepseek[\w.-]*|bing\s+chat)"
+_ZH_PRODUCT = r"(?:ChatGPT|GPT-?[345][\w.-]*|Claude|Gemini|Qwen[\w.-]*|DeepSeek[\w.-]*|Kimi|通义千问|文心一言|豆包|智谱清言|讯飞星火|元宝)"
+_EN_LAB = (
+    r"(?:openai|anthropic|(?:google\s+)?deepmind|mistral\s+ai|xai|deepseek|moonshot\s+ai|zhipu\s+ai"
+    r"|meta\s+ai|alibaba\s+cloud|google|meta|microsoft|baidu|alibaba|tencent|bytedance)"
+)
+_ZH_LAB = (
+    r"(?:OpenAI|Anthropic|DeepMind|Google|Meta|谷歌|微软|百度|阿里巴巴|阿里云|阿里|通义实验室|字节跳动|深度求索"
+    r"|DeepSeek|月之暗面|智谱|科大讯飞|腾讯)"
+)
 
 # "As an AI" may also describe something else ("use it as an AI assistant", "As an AI
 # model learns, ..."), so it counts only when it is about the speaker (see `_about_self`).
 _AS_AN_AI = regex.compile(
-    rf"\b(?:as|being)\s+an?\s+{_EN_ENTITY}{_EN_NOT_SELF}|作为\s*{_ZH_ONE}\s*{_ZH_ENTITY}{_ZH_NOT_SELF}",
+    rf"\b(?:as|being)\s+(?:an?|your)\s+{_EN_ENTITY}{_EN_NOT_SELF}|{_ZH_AS}\s*{_ZH_ONE}\s*{_ZH_ENTITY}{_ZH_NOT_SELF}",
     _FLAGS,
 )
 _SPEAKER_BEFORE = regex.compile(r"(?:\bi\s*,|我\s*(?:只是|现在|是)?)\s*$", _FLAGS)
@@ -68,11 +88,28 @@ _I_AM_AN_AI = regex.compile(
     rf"(?:an?\s+)?{_EN_ENTITY}{_EN_NOT_SELF}"
     rf"|\bmy\s+(?:last\s+)?(?:knowledge|training)(?:\s+data)?\s+(?:cut-?\s*off|update)\b"
     rf"|我\s*(?:只|仅仅|只不过|不过|仅|其实|就|本身)?\s*(?:是|乃)\s*{_ZH_ONE}\s*{_ZH_ENTITY}{_ZH_NOT_SELF}"
-    rf"|(?:我是|作为\s*{_ZH_ONE})\s*由[^。!?\n]{{0,30}}?(?:开发|训练|创建|打造|研发)的\s*{_ZH_ONE}\s*{_ZH_ENTITY}",
+    rf"|(?:我是|{_ZH_AS}\s*{_ZH_ONE})\s*由[^。!?\n]{{0,30}}?(?:开发|训练|创建|打造|研发)的\s*{_ZH_ONE}\s*{_ZH_ENTITY}"
+    # "language models like me", "像我这样的AI"
+    rf"|\b{_EN_ENTITIES}\s+(?:like|such\s+as)\s+(?:me|myself)\b"
+    rf"|像我(?:这样|一样)的\s*{_ZH_ENTITY}{_ZH_NOT_SELF}"
+    # "I'm Claude, an AI assistant": a name, a comma, then an AI
+    rf"|\bi(?:\s+am|'m)\s+(?-i:[\p{{Lu}}\p{{N}}])[\p{{L}}\p{{N}}.-]*\s*,\s*an?\s+{_EN_ENTITY}{_EN_NOT_SELF}"
+    # naming itself as a product or by its maker: "I am ChatGPT", "I was made by OpenAI"
+    rf"|\bi(?:\s+am|'m)\s+(?:called\s+|named\s+)?{_EN_PRODUCT}(?![\p{{L}}\p{{N}}'-])(?!\s+(?:user|fan|expert)s?\b)"
+    rf"|\bi(?:\s+(?:am|was)|'m)\b[^.!?\n]{{0,60}}?\b(?:made|created|developed|trained|built|designed)\s+by\s+(?:the\s+)?{_EN_LAB}(?![\p{{L}}\p{{N}}])"
+    rf"|我(?:是|叫|名叫)\s*{_ZH_PRODUCT}(?=\s*(?:[，。,.！!？?；;：:、）)]|$|由|一|是))"
+    rf"|我\s*(?:是|乃)?\s*由?\s*{_ZH_LAB}\s*(?:公司)?\s*(?:开发|训练|创建|打造|研发|推出)的",
     _FLAGS,
 )
-# Full-width Latin letters (ＡＩ) and curly apostrophes, mapped one to one so positions hold.
-_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x2019: ord("'")}
+# Full-width Latin letters (ＡＩ), curly apostrophes and the Traditional characters of these
+# patterns (作為一個人工智慧語言模型), mapped one to one so positions hold.
+_TRADITIONAL = "為個語機統話對發練創開訓僅過實專領業術產學員愛時倫師記資顧問應與關課項團隊碩這樣們裡於種義閱設計訊騰達陽雲"
+_SIMPLIFIED = "为个语机统话对发练创开训仅过实专领业术产学员爱时伦师记资顾问应与关课项团队硕这样们里于种义阅设计讯腾达阳云"
+_ASCII = (
+    {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+    | {0x2019: ord("'")}
+    | str.maketrans(_TRADITIONAL, _SIMPLIFIED)
+)
 # At most this many self-references are collected for the reason.
 _MAX_FOUND = 100
 
@@ -139,7 +176,7 @@ class DisclaimerParams(Params):
 )
 def role_no_ai_disclaimer(response: str, params: DisclaimerParams, context: Context) -> Verdict:
     """No self-reference as an AI or language model, in English or Chinese (`As an AI`, `作为一个AI`, ...)."""
-    original = normalize(response)
+    original = strip_emphasis(normalize(response))
     text = original.translate(_ASCII)
     found: list[tuple[int, int]] = []
     examined = 0
@@ -148,24 +185,36 @@ def role_no_ai_disclaimer(response: str, params: DisclaimerParams, context: Cont
             found.append(match.span())
         if examined == MAX_EXAMINED or len(found) == _MAX_FOUND:
             break
-    for pattern in (_I_AM_AN_AI, _phrase_pattern(tuple(params.phrases))):
-        for count, match in enumerate(pattern.finditer(text) if pattern else (), 1):
-            found.append(match.span())
-            if count == _MAX_FOUND:
-                break
+    found += _first_spans(_I_AM_AN_AI, text)
+    phrases = _phrase_pattern(tuple(params.phrases))
+    forbidden = _merged(_first_spans(phrases, text)) if phrases else []
     found = _merged(found)
-    if not found:
+    if not found and not forbidden:
         partly = f" (only the first {MAX_EXAMINED:,} 'as an AI' examined)" if examined == MAX_EXAMINED else ""
-        return Verdict(passed=True, reason=f"no self-reference as an AI or language model found{partly}")
-    start, end = found[0]
-    shown = truncate(original[start:end], 40)
-    around = truncate(original[max(0, start - 20) : end + 30], 80)
-    total = f"{len(found)}" if len(found) < _MAX_FOUND else f"{_MAX_FOUND}+"
-    first = f"first of {total}: " if len(found) > 1 else ""
-    return Verdict(
-        passed=False,
-        reason=f"found {first}'{shown}' in '{around}'; no self-reference as an AI allowed",
-    )
+        given = "the given phrase" if len(params.phrases) == 1 else f"any of the {len(params.phrases)} given phrases"
+        nor = f", nor {given}" if params.phrases else ""
+        return Verdict(passed=True, reason=f"no self-reference as an AI or language model found{nor}{partly}")
+    problems = []
+    if found:
+        problems.append(f"found {_first_of(found, original)}; no self-reference as an AI allowed")
+    if forbidden:
+        problems.append(f"found the forbidden phrase {_first_of(forbidden, original)}")
+    return Verdict(passed=False, reason="; ".join(problems))
+
+
+def _first_spans(pattern: regex.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """The spans of the first `_MAX_FOUND` matches of `pattern` in `text`."""
+    return [match.span() for match, _ in zip(pattern.finditer(text), range(_MAX_FOUND))]
+
+
+def _first_of(spans: list[tuple[int, int]], text: str) -> str:
+    """The first span quoted in its context, and how many there are: `first of 2: 'As an AI' in '…'`."""
+    start, end = spans[0]
+    shown = truncate(text[start:end], 40)
+    around = truncate(text[max(0, start - 20) : end + 30], 80)
+    total = f"{len(spans)}" if len(spans) < _MAX_FOUND else f"{_MAX_FOUND}+"
+    first = f"first of {total}: " if len(spans) > 1 else ""
+    return f"{first}'{shown}' in '{around}'"
 
 
 # --- role.reading_level ------------------------------------------------------------------

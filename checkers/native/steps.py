@@ -142,8 +142,6 @@ def steps_ordered(response: str, params: StepsParams, context: Context) -> Verdi
     if failures:
         return Verdict(passed=False, reason="; ".join(failures))
     checked = sum(len(step._bound) for step in params.steps)
-    return Verdict(
-        passed=True,
-        reason=f"all {plural(len(params.steps), 'step')} found in order"
-        + (f"; every step constraint passes ({checked})" if checked else ""),
-    )
+    order = " → ".join(f"'{truncate(found, 20)}'" for _, found in starts)
+    passes = "" if not checked else "; the step constraint passes" if checked == 1 else f"; all {checked} step constraints pass"
+    return Verdict(passed=True, reason=f"all {plural(len(params.steps), 'step')} found in order: {order}{passes}")

@@ -39,6 +39,28 @@ def detect_language(text: str) -> str | None:
         return None
 
 
+def profile_languages() -> list[str]:
+    """The codes langdetect has a profile for (`en`, `zh-cn`, `zh-tw`, ...)."""
+    return list(_factory().get_lang_list())
+
+
+@lru_cache(maxsize=256)
+def language_probabilities(text: str) -> tuple[tuple[str, float], ...]:
+    """langdetect's candidates for `text` with their probabilities, likeliest first (codes as
+    `base_language` gives them); empty when it finds no features."""
+    detector = _factory().create()
+    detector.append(text[:_MAX_INPUT])
+    try:
+        found = detector.get_probabilities()
+    except LangDetectException:
+        return ()
+    merged: dict[str, float] = {}
+    for language in found:
+        code = base_language(language.lang)
+        merged[code] = merged.get(code, 0.0) + language.prob
+    return tuple(sorted(merged.items(), key=lambda item: (-item[1], item[0])))
+
+
 def base_language(code: str) -> str:
     """`zh` for `zh-cn` / `zh-tw`; other codes unchanged."""
     return code.split("-", 1)[0].lower()

@@ -19,6 +19,10 @@ that matters for counting and is lenient where models are sloppy:
   unless it is indented deeper than the list's first item; a non-item line at the list's
   indentation ends the list. The ideographic space U+3000 is typographic paragraph
   indentation in Chinese, not markdown nesting, so it does not count as indentation.
+- Ordered markers also nest by outline level, as Chinese documents number them (GB/T 9704):
+  `一、` above `（一）` above `1.` `1)` `1、` above `（1）` `(1)`. An ordered item is nested when
+  an earlier top-level ordered item in the text has a higher level, at any indentation:
+  `一、总则\n（一）目的\n（二）范围\n二、细则` has 2 top-level items and 2 nested ones.
 - A heading is `#`..`######`, then a space and some text (`#hashtag` is not one).
 """
 
@@ -41,6 +45,12 @@ LIST_ITEM = re.compile(
     rf"|[（(](?:\d{{1,9}}|{_CN_NUMERAL})[)）]){_SPACE}*)"  # （1） (1) （一）
     r")(?=\S)",
     re.MULTILINE,
+)
+# Outline levels of ordered markers, highest first (see the module docstring).
+_OUTLINE_LEVELS = (
+    re.compile(rf"{_CN_NUMERAL}、"),
+    re.compile(rf"[（(]{_CN_NUMERAL}[)）]"),
+    re.compile(r"\d{1,9}[.)．、]"),
 )
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t\u3000]+([^\n]*))?$", re.MULTILINE)
 _DELIMITER_ROW = re.compile(r"^[ \t:-]*\|[ \t|:-]*$", re.MULTILINE)
@@ -187,6 +197,7 @@ def tables(text: str) -> list[Table]:
 def list_items(text: str) -> ListItems:
     """Top-level bullet and ordered items outside fenced code (thematic breaks are not items)."""
     prose = parse(text).prose
+    outline = len(_OUTLINE_LEVELS)  # the highest outline level of a top-level ordered item so far
     bullets: list[str] = []
     ordered: list[str] = []
     nested = 0
@@ -212,8 +223,23 @@ def list_items(text: str) -> ListItems:
             continue
         if base != indent:
             base, outdented = indent, _outdented(indent)
+        if not bullet:
+            level = _outline_level(match.group("ordered"))
+            if level > outline:
+                nested += 1
+                continue
+            outline = level
         (bullets if bullet else ordered).append(prose[match.end() : end].strip())
     return ListItems(tuple(bullets), tuple(ordered), nested)
+
+
+def _outline_level(marker: str) -> int:
+    """0 for `一、`, 1 for `（一）`, 2 for `1.` `1)` `1、`, 3 for `（1）` `(1)`."""
+    marker = marker.strip(" \t\u3000")
+    for level, pattern in enumerate(_OUTLINE_LEVELS):
+        if pattern.fullmatch(marker):
+            return level
+    return len(_OUTLINE_LEVELS)
 
 
 @functools.lru_cache(maxsize=64)

@@ -50,6 +50,13 @@ def check(response: str, id: str, prompt: str | None = None, **params) -> ifbenc
         ("我们使用AI技术。", {"keywords": ["AI"]}, True),
         ("GDP是国内生产总值", {"keywords": ["gdp"]}, True),
         ("我们使用MAIL技术。", {"keywords": ["AI"]}, False),
+        # Emphasis markers are not text: a phrase may be partly bold.
+        ("we study machine **learning**", {"keywords": ["machine learning"]}, True),
+        ("we study machine-**learning**", {"keywords": ["machine learning"]}, False),
+        ("call __init__ first", {"keywords": ["init"]}, True),
+        ("a snake_case name", {"keywords": ["snakecase"]}, False),  # `_` inside a word is no emphasis
+        ("人工**智能**改变世界", {"keywords": ["人工智能"]}, True),
+        ("人工的**智能**", {"keywords": ["人工智能"]}, False),
     ],
 )
 def test_include(text, params, expected):
@@ -120,6 +127,19 @@ def test_frequency_reason_names_the_keyword():
     assert reason == "keyword 'data': 3 occurrences; at most 2 allowed"
 
 
+@pytest.mark.parametrize(
+    "text, keyword, params, expected",
+    [
+        ("**Data** beats opinions; collect _data_.", "data", {"exact": 2}, True),
+        ("**Data** beats opinions; collect database rows.", "data", {"exact": 2}, False),
+        ("**数据**胜于观点，先收集*数据*。", "数据", {"exact": 2}, True),
+        ("**数据**胜于观点。", "数据", {"exact": 2}, False),
+    ],
+)
+def test_frequency_ignores_emphasis_markers(text, keyword, params, expected):
+    assert check(text, "content.frequency", keyword=keyword, **params).passed is expected
+
+
 def test_frequency_needs_a_keyword_and_a_bound():
     with pytest.raises(ifbench.ConstraintError, match="keyword"):
         check("x", "content.frequency", min=1)
@@ -135,7 +155,11 @@ def test_frequency_needs_a_keyword_and_a_bound():
         ("Dear  Ms.\nLee, thanks.", "Dear Ms. Lee", True),  # whitespace runs are one space
         ("Dear Ms Lee, thanks.", "Dear Ms. Lee", False),
         ("Hi! Dear Ms. Lee, thanks.", "Dear Ms. Lee", False),
-        ("**Dear Ms. Lee**, thanks.", "Dear Ms. Lee", False),
+        ("**Dear Ms. Lee**, thanks.", "Dear Ms. Lee", True),  # emphasis markers are not text
+        ("__Dear__ Ms. Lee, thanks.", "Dear Ms. Lee", True),
+        ("**Dear** Mr. Lee, thanks.", "Dear Ms. Lee", False),
+        ("**尊敬的李女士**：您好。", "尊敬的李女士", True),
+        ("**您好**，尊敬的李女士。", "尊敬的李女士", False),
         ("Dear", "Dear Ms. Lee", False),
         ("STRASSE ist lang.", "straße", True),  # casefold
         ("尊敬的李女士：您好。", "尊敬的李女士", True),
@@ -154,23 +178,31 @@ def test_start(text, phrase, expected):
         ("That is all. any other QUESTIONS?  \n\n", " any other questions? ", True),
         ("That is all. Any other questions", "Any other questions?", False),
         ("That is all. Any other questions?!", "Any other questions?", False),
-        ("That is all. **Any other questions?**", "Any other questions?", False),
+        ("That is all. **Any other questions?**", "Any other questions?", True),
+        ("That is all. *Any other questions?*\n\n**Thanks!**", "Any other questions?", False),
         ('He said "Any other questions?"', "Any other questions?", False),
         ("以上。还有其他问题吗？", "还有其他问题吗？", True),
         ("以上。还有其他问题吗?", "还有其他问题吗？", False),  # half-width ? is not ？
         ("以上。「还有其他问题吗？」", "还有其他问题吗？", False),
+        ("以上。**还有其他问题吗？**", "还有其他问题吗？", True),
+        ("**还有其他问题吗？**以上。", "还有其他问题吗？", False),
     ],
 )
 def test_end(text, phrase, expected):
     assert check(text, "content.end", phrase=phrase).passed is expected
 
 
-def test_end_reason_shows_the_actual_end_and_loose_mode_forgives_emphasis():
-    text = "That is all. **Any other questions?**"
-    verdict = check(text, "content.end", phrase="Any other questions?")
-    assert verdict.reason == "ends with '…is all. **Any other questions?**'; 'Any other questions?' required"
-    loose = ifbench.check(text, {"id": "content.end", "phrase": "Any other questions?"}, mode="loose")
-    assert loose.passed
+def test_end_reason_shows_the_actual_end():
+    verdict = check("That is all. Any other questions?\n**Thanks!**", "content.end", phrase="Any other questions?")
+    assert verdict.reason == "ends with '…Any other questions? **Thanks!**'; 'Any other questions?' required"
+
+
+def test_start_and_end_reasons_say_when_emphasis_was_ignored():
+    end = check("That is all. **Any other questions?**", "content.end", phrase="Any other questions?")
+    assert end.reason == "ends with 'Any other questions?' ('…is all. **Any other questions?**', emphasis ignored)"
+    start = check("**你好**，世界", "content.start", phrase="你好")
+    assert start.reason == "starts with '你好' ('**你好**，世界', emphasis ignored)"
+    assert check("Hello, world", "content.start", phrase="hello").reason == "starts with 'hello'"
 
 
 def test_start_reason_shows_the_actual_start():
@@ -196,6 +228,8 @@ PROMPT = "Write a haiku about rain.\nUse simple words."
         ("Write a haiku about rain.\n\nSoft rain on the roof", False),
         ("Sure! Write a haiku about rain.\nUse simple words.", False),
         ("Soft rain on the roof", False),
+        ("**Write a haiku about rain.**\nUse simple words.\n\nSoft rain", True),  # emphasis is not text
+        ("*Write a haiku about snow.*\nUse simple words.", False),
     ],
 )
 def test_repeat_prompt_uses_the_task_prompt(text, expected):
@@ -208,6 +242,8 @@ def test_repeat_prompt_uses_the_task_prompt(text, expected):
         ("用三句话描述春天。春天来了，花开了。", True),
         ("用三句话描述春天 。春天来了。", False),
         ("好的。用三句话描述春天。春天来了。", False),
+        ("**用三句话描述春天。**春天来了。", True),
+        ("**好的**。用三句话描述春天。", False),
     ],
 )
 def test_repeat_prompt_in_chinese(text, expected):
@@ -310,6 +346,9 @@ def test_no_commas_reason_counts_each_kind():
         ("为什么下雨？因为云。怎么办。", {"exact": 2}, False),
         ("他问：“为什么？”然后走了。", {"exact": 1}, True),
         ("第一问？第二问？第三问？", {"min": 4}, False),
+        ("你去吗?他去吗?", {"exact": 2}, True),  # half-width ? before Chinese ends a question
+        ("你去吗?他去。", {"exact": 2}, False),
+        ("Is pi 3.14? Yes.", {"exact": 1}, True),
     ],
 )
 def test_questions(text, params, expected):

@@ -107,6 +107,26 @@ def test_text_after_the_json_is_named():
     assert "Hope this helps!" in reason
 
 
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ('```json\n{"a": 1}\n```\nHope this helps!', "text after the closing ``` ('Hope this helps!')"),
+        ('```json\n{"a": 1}\n', "the ```json fence is never closed"),
+        ('Here it is:\n```json\n{"a": 1}\n```', "text before the ```json fence ('Here it is:')"),
+        ('结果如下：\n```json\n{"城市": "北京"}\n```\n以上。',
+         "text before the ```json fence ('结果如下：'); text after the closing ``` ('以上。')"),
+    ],
+)
+def test_text_around_a_fence_is_named_not_taken_for_a_parse_error(text, problem):
+    assert check(text).reason == (
+        f"not JSON alone: {problem}; nothing but the JSON (and one fence around all of it) may be in the response"
+    )
+
+
+def test_backticks_inside_a_line_are_no_fence():
+    assert check('{"a": "```"').reason == "not valid JSON: Expecting ',' delimiter at line 1:12"
+
+
 def test_a_schema_mismatch_names_the_path_and_the_problem():
     reason = check('{"name": "Ann", "age": "31"}', schema=PERSON).reason
     assert reason.startswith("JSON does not match the schema: $.age: ")

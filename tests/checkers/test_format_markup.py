@@ -36,7 +36,9 @@ def test_title(text, expected):
 
 def test_title_reasons():
     assert check("<<Ode>>", "title").reason == "title <<Ode>> found"
-    assert check("Ode", "title").reason == "no title like <<title>> found"
+    assert check("＜＜茶之歌＞＞\n热气升起。", "title").reason == "title ＜＜茶之歌＞＞ found"  # as written
+    assert check("Ode", "title").reason == "no title found; a title wrapped in <<…>> required"
+    assert check("《茶之歌》", "title").reason == "no title found; a title wrapped in <<…>> required"
     assert "empty" in check("<<  >> Ode", "title").reason
 
 
@@ -115,6 +117,10 @@ def test_placeholder_reason_shows_what_was_found():
         ("Thanks.\nP.S. Drink tea.", {}, True),
         ("Thanks.\np.s. lower case", {}, True),
         ("Thanks.\n**P.S.** in bold", {}, True),
+        ("Thanks.\n_P.S._ in italics", {}, True),
+        ("Thanks.\n**P.S.**", {}, False),  # only the marker, in bold
+        ("感谢阅读。\n**附言：**多喝茶。", {"marker": "附言："}, True),
+        ("感谢阅读。**附言：**多喝茶。", {"marker": "附言："}, False),
         ("Thanks.\n> P.S. quoted", {}, True),
         ("Thanks.\nP. S. spaced out", {}, True),
         ("Thanks.\nP.S: with a colon", {}, True),
@@ -145,8 +151,10 @@ def test_postscript(text, params, expected):
 
 def test_postscript_reasons():
     assert check("Thanks.\nP.S. Tea.", "postscript").reason == (
-        "postscript 'P.S. Tea.' after the main text; "
-        "a line starting with 'P.S.' after the main text required"
+        "postscript 'P.S. Tea.' after the main text, as required"
+    )
+    assert check("谢谢。\n**附言：**多喝茶。", "postscript", marker="附言：").reason == (
+        "postscript '**附言：**多喝茶。' after the main text, as required"
     )
     assert check("Thanks.", "postscript").reason.startswith("no line starts with 'P.S.'")
     assert "first line" in check("P.S. Tea.\n", "postscript").reason
@@ -188,6 +196,8 @@ def test_quoted(text, expected):
 
 def test_quoted_reason_shows_the_ends():
     assert check("Tea.", "quoted").reason.startswith("starts with 'T' and ends with '.'")
+    assert check('"Tea."', "quoted").reason == 'the whole response is wrapped in "…", as required'
+    assert check("「茶很好。」", "quoted").reason == "the whole response is wrapped in 「…」, as required"
 
 
 @pytest.mark.parametrize(
@@ -219,3 +229,4 @@ def test_two_responses_reasons():
     assert check("A", "two_responses").reason == f"no separator found; {required}"
     assert check("A\n******", "two_responses").reason == f"response 2 is empty; {required}"
     assert check("A\n******\nA", "two_responses").reason.startswith("the 2 responses are identical")
+    assert check("茶\n******\n水", "two_responses").reason == "2 different responses separated by '******', as required"

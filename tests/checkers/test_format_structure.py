@@ -66,12 +66,27 @@ def test_table(text, params, expected):
 
 def test_table_reasons_state_measured_and_required():
     assert check(PEOPLE, "table", rows=5).reason == (
-        "table 1: 2 body rows × 2 columns; body rows: exactly 5 required"
+        "table 1: 2 body rows × 2 columns, header cells Name | Age; body rows: exactly 5 required"
     )
     assert check("no table", "table", rows=5).reason == (
         "no markdown table found; body rows: exactly 5 required"
     )
-    assert "header 'City' required" in check(PEOPLE, "table", headers=["City"]).reason
+    assert check("no table", "table").reason == "no markdown table found; a table required"
+
+
+def test_table_reasons_tell_a_pass_from_a_failure():
+    passed = check(PEOPLE, "table", rows=2, headers=["name"])
+    assert passed.reason == (
+        "table 1: 2 body rows × 2 columns, header cells Name | Age; "
+        "meets every requirement (body rows: exactly 2 required; header 'name' required)"
+    )
+    failed = check(PEOPLE, "table", rows=2, headers=["City", "name", "人口"])
+    assert failed.reason == "table 1: 2 body rows × 2 columns, header cells Name | Age; missing headers 'City', '人口'"
+    zh = "| 城市 | 人口 |\n| --- | --- |\n| 北京 | 2189万 |"
+    assert check(zh, "table", headers=["省份"]).reason == (
+        "table 1: 1 body row × 2 columns, header cells 城市 | 人口; missing header '省份'"
+    )
+    assert check(zh, "table").reason.endswith("; any table accepted")
     two = "| a |\n|---|\n| 1 |\n\n" + PEOPLE
     assert check(two, "table", columns=2).reason.startswith("table 2 of 2: 2 body rows × 2 columns")
 
@@ -165,6 +180,14 @@ def test_bullet_reason_mentions_nested_items_it_did_not_count():
         ("1. a\n\n   Details.\n\n2. b", {"exact": 2}, True),
         ("```\n1. a\n2. b\n```", {"min": 1}, False),
         ("- a\n- b", {"min": 1}, False),  # bullets are not numbered
+        # Outline numbering: 一、 above （一） above 1. above （1）, at any indentation.
+        ("一、总则\n（一）目的\n（二）范围\n二、细则", {"exact": 2}, True),
+        ("一、总则\n（一）目的\n（二）范围\n二、细则", {"exact": 4}, False),
+        ("一、总则\n本章说明。\n1. 目的\n(1) 细目\n二、细则", {"exact": 2}, True),
+        ("（一）目的\n1. 细目\n2. 细目\n（二）范围", {"exact": 2}, True),
+        ("1. Plan\n(1) budget\n(2) staff\n2. Act", {"exact": 2}, True),
+        ("1. Plan\n(1) budget\n(2) staff\n2. Act", {"exact": 4}, False),
+        ("(1) budget\n(2) staff", {"exact": 2}, True),  # alone, (1) is the top level
     ],
 )
 def test_numbered(text, params, expected):
@@ -250,7 +273,11 @@ def test_code_block(text, params, expected):
 
 def test_code_block_reasons_mention_other_and_unclosed_blocks():
     assert check(PY, "code_block", language="js").reason == (
-        "0 js code blocks; at least 1 required (1 code block in all, also python)"
+        "0 js code blocks; at least 1 required (1 code block in all; other blocks: 'python')"
+    )
+    mixed = "```py\nx\n```\n```\ny\n```\n```python\nz\n```"
+    assert check(mixed, "code_block", language="python", min=2).reason == (
+        "1 python code block; at least 2 required (3 code blocks in all; other blocks: unlabelled, 'py')"
     )
     assert "1 unclosed fence not counted" in check("```\nx", "code_block").reason
 
@@ -261,6 +288,11 @@ def test_code_block_defaults_to_at_least_one_only_without_bounds():
     assert check("none", "code_block", max=0).passed  # max alone does not add min=1
     with pytest.raises(ConstraintError, match="language"):
         check(PY, "code_block", language="two words")
+
+
+def test_numbered_reason_counts_items_beneath_an_outline_heading_as_nested():
+    verdict = check("一、总则\n（一）目的\n（二）范围\n二、细则", "numbered", exact=4)
+    assert verdict.reason == "2 numbered items; exactly 4 required (2 nested items not counted)"
 
 
 def test_the_markdown_reader_keeps_cells_and_info_strings():

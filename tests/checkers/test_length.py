@@ -24,6 +24,10 @@ def check(response: str, id: str, **params) -> ifbench.Verdict:
         ("相对论(relativity)很重要", {"exact": 7}, True, "7 words; exactly 7 required"),
         ("“引号”、逗号，句号。", {"min": 6, "max": 6}, True,
          "6 words; between 6 and 6 required"),
+        ("I ❤️ you 👍🏽", {"exact": 2}, True, "2 words; exactly 2 required"),
+        ("I ❤️ you so much", {"max": 3}, False, "4 words; at most 3 allowed"),
+        ("我❤️你 1️⃣", {"exact": 2}, True, "2 words; exactly 2 required"),
+        ("我❤️你们", {"max": 2}, False, "3 words; at most 2 allowed"),
     ],
 )
 def test_words(response, params, passed, reason):
@@ -56,6 +60,9 @@ def test_chars(response, params, passed, reason):
         ("今天下雨。明天晴天！", {"max": 2}, True),
         ("今天下雨。明天晴天！后天呢？", {"max": 2}, False),
         ("一、背景\n二、方法\n三、结论", {"exact": 3}, True),
+        ("你好!我很好!", {"exact": 2}, True),
+        ("你好!我很好!你呢?", {"exact": 2}, False),
+        ("Hi! I am fine. Pi is 3.14.", {"exact": 3}, True),
     ],
 )
 def test_sentences(response, params, passed):

@@ -34,6 +34,14 @@ def disclaimer(response: str, **params) -> ifbench.Verdict:
         "I'm only an AI, matey.",
         "As of my knowledge cutoff, the answer is 42.",
         "Arr! **As an AI**, I have no ship.",
+        "As an **AI** language model, I cannot sail.",
+        "As your AI assistant, I recommend a harbour.",
+        "Language models like me cannot taste rum.",
+        "AIs like me never sleep.",
+        "I am ChatGPT, made by OpenAI.",
+        "Hi! I'm GPT-4.",
+        "I'm Claude, an AI assistant.",
+        "I was developed by Anthropic to help people.",
     ],
 )
 def test_english_self_references_fail(text):
@@ -55,6 +63,14 @@ def test_english_self_references_fail(text):
         "The plan was said to be a bit naive.",
         "I don't have personal opinions on sailing.",  # not built in; see the `phrases` test
         "Said the captain: I am aiming for the island.",
+        "AI is changing medicine.",
+        "Language models like GPT-4 are large.",
+        "I am a ChatGPT user.",
+        "I'm ChatGPT's biggest fan.",
+        "I'm Claude, a baker from Lyon.",
+        "I am sure, an AI would say no.",
+        "I am Bob, an AI engineer.",
+        "My phone was made by Google.",
     ],
 )
 def test_english_near_misses_pass(text):
@@ -79,6 +95,15 @@ def test_english_near_misses_pass(text):
         "作为一个由OpenAI训练的大型语言模型，我不能。",
         "我作为一个ＡＩ，不能回答。",  # full-width letters
         "船长说：不过，作为AI，我没有船。",
+        "作為一個人工智慧語言模型，我無法回答。",  # Traditional Chinese
+        "我只是一個AI助理。",
+        "身为人工智能，我不能这样做。",
+        "身為AI，我沒有船。",
+        "作为你的AI助手，我建议你休息。",
+        "像我这样的语言模型没有感情。",
+        "我是ChatGPT，由OpenAI开发。",
+        "我是通义千问。",
+        "我是阿里云开发的超大规模语言模型。",
     ],
 )
 def test_chinese_self_references_fail(text):
@@ -96,6 +121,10 @@ def test_chinese_self_references_fail(text):
         "作为AIGC从业者，我很忙。",
         "人工智能的发展很快，语言模型也越来越强。",
         "作为人工智能的一个分支，机器学习很重要。",
+        "作為人工智慧領域的專家，我認為這很重要。",
+        "身为人工智能研究员，我很忙。",
+        "我是ChatGPT的用户。",
+        "人工智能正在改变医学。",
     ],
 )
 def test_chinese_near_misses_pass(text):
@@ -119,6 +148,19 @@ def test_extra_phrases_are_literal_case_insensitive_and_whitespace_tolerant():
     assert disclaimer("I don't have personal opinionsx", phrases=phrases).passed  # whole words
     assert disclaimer("axb", phrases=phrases).passed  # `.` is literal
     assert not disclaimer("a.b", phrases=phrases).passed
+
+
+def test_a_given_phrase_is_reported_as_that_not_as_a_self_reference():
+    phrases = ["personal opinions"]
+    assert disclaimer("I have no personal opinions.", phrases=phrases).reason == (
+        "found the forbidden phrase 'personal opinions' in 'I have no personal opinions.'"
+    )
+    assert disclaimer("我没有个人观点。", phrases=["个人观点"]).reason == (
+        "found the forbidden phrase '个人观点' in '我没有个人观点。'"
+    )
+    assert disclaimer("Hi there.", phrases=phrases).reason == (
+        "no self-reference as an AI or language model found, nor the given phrase"
+    )
 
 
 def test_blank_extra_phrase_is_refused():

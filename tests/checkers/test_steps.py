@@ -19,19 +19,29 @@ SUMMARY_THEN_3_QUESTIONS = {
     "response, passed, reason",
     [
         ("Summary: sleep matters.\nQuestions: Why? How? When?", True,
-         "all 2 steps found in order; every step constraint passes (1)"),
+         "all 2 steps found in order: 'Summary' → 'Questions'; the step constraint passes"),
         ("Summary: sleep matters.\nQuestions: Why? How?", False,
          "step 2 'Questions': 2 questions; exactly 3 required"),
         ("Questions: Why? How? When?\nSummary: sleep matters.", False,
          "step 2: marker 'questions|问题' not found after step 1"),
         ("Sleep matters. Why? How? When?", False, "step 1: marker 'summary|总结' not found"),
-        ("总结：睡眠很重要。\n问题：为什么？怎样？何时？", True, "all 2 steps found in order; every step constraint passes (1)"),
+        ("总结：睡眠很重要。\n问题：为什么？怎样？何时？", True,
+         "all 2 steps found in order: '总结' → '问题'; the step constraint passes"),
         ("总结：睡眠很重要。\n问题：为什么？怎样？", False, "step 2 '问题': 2 questions; exactly 3 required"),
     ],
 )
 def test_summary_then_three_questions(response, passed, reason):
     verdict = ifbench.check(response, SUMMARY_THEN_3_QUESTIONS)
     assert (verdict.passed, verdict.reason) == (passed, reason)
+
+
+def test_the_pass_reason_counts_the_step_constraints_that_pass():
+    steps = [{"marker": "总结|summary", "constraints": [{"id": "length.words", "max": 20}]},
+             {"marker": "问题|questions", "constraints": [{"id": "content.questions", "exact": 2}]}]
+    verdict = ifbench.check("Summary: short.\nQuestions: Why? How?", {"id": "steps.ordered", "steps": steps})
+    assert verdict.reason == "all 2 steps found in order: 'Summary' → 'Questions'; all 2 step constraints pass"
+    plain = ifbench.check("总结。问题？", {"id": "steps.ordered", "steps": [{"marker": "总结"}, {"marker": "问题"}]})
+    assert plain.reason == "all 2 steps found in order: '总结' → '问题'"
 
 
 def test_chinese_tasks_get_chinese_step_labels():
