@@ -1,4 +1,8 @@
-"""Per-task detail for the HTML report: prompt, each model's response and every verdict's reason.
+"""Per-task detail for the HTML report: prompt, each model's reply and every verdict's reason.
+
+A reply is shown as the answer that was checked, with its reasoning kept apart: the text outside
+reasoning blocks (by the rule of checking/reasoning.py), the whole reply when it had blocks, and
+the reasoning a server returned separately.
 
 Only the tasks shown are kept: a second pass over results.jsonl (and responses.jsonl, when it
 sits next to it) picks their lines, so a large run costs no more memory than a small one.
@@ -12,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ifbench.checking.reasoning import split_reasoning
 from ifbench.errors import LeaderboardError
 from ifbench.leaderboard.aggregate import TASK_KEY
 from ifbench.leaderboard.columns import MAX_TASKS
@@ -25,9 +30,14 @@ MAX_CHARS = 20_000
 @dataclass
 class TurnText:
     prompt: str
-    response: str
-    length: int
-    """Characters in the full response."""
+    answer: str
+    """The reply without its reasoning blocks (the rule of checking/reasoning.py), cut for display."""
+    answer_length: int
+    """Characters in the whole answer."""
+    with_reasoning: str | None = None
+    """The whole reply, reasoning blocks included, when it had any; cut for display."""
+    reasoning_apart: str | None = None
+    """Reasoning the server returned apart from the reply (`reasoning_content`); cut for display."""
     error: str | None = None
 
 
@@ -40,6 +50,8 @@ class Answer:
     prompt_strict: bool
     prompt_loose: bool
     error: str | None
+    reasoning: str | None
+    """What scoring did with the reply's reasoning (results.jsonl `reasoning`)."""
     verdicts: list[dict[str, Any]]
     turns: dict[int, TurnText] | None = None
     """By turn; None when no responses.jsonl sits next to the results."""
@@ -128,6 +140,7 @@ def collect(
             answer = Answer(
                 model=key[0], sample=key[4], prompt_strict=bool(rec["prompt_strict"]),
                 prompt_loose=bool(rec["prompt_loose"]), error=rec.get("error"),
+                reasoning=rec.get("reasoning") if isinstance(rec.get("reasoning"), str) else None,
                 verdicts=list(rec.get("constraints") or []),
             )
             detail.answers.append(answer)
@@ -146,11 +159,14 @@ def _attach_responses(path: Any, answers: dict[tuple[str, str, str, int], Answer
         answer = answers.get(key)  # type: ignore[arg-type]
         if answer is None:
             continue
-        response = _text(rec.get("response"))
+        reply = _text(rec.get("response"))
+        shown = split_reasoning(reply).text
         turn = int(rec.get("turn") or 0)
         if answer.turns is None:
             answer.turns = {}
         answer.turns[turn] = TurnText(
-            prompt=_text(rec.get("prompt"))[:max_chars], response=response[:max_chars],
-            length=len(response), error=rec.get("error") if isinstance(rec.get("error"), str) else None,
+            prompt=_text(rec.get("prompt"))[:max_chars], answer=shown[:max_chars],
+            answer_length=len(shown), with_reasoning=reply[:max_chars] if shown != reply else None,
+            reasoning_apart=_text(rec.get("reasoning_content"))[:max_chars] or None,
+            error=rec.get("error") if isinstance(rec.get("error"), str) else None,
         )
