@@ -96,11 +96,8 @@ def select(tasks: pd.DataFrame, max_tasks: int) -> pd.DataFrame:
     plain = tasks[[*key, "prompt_strict"]].astype({k: str for k in key})
     spread = plain.groupby(key)["prompt_strict"].agg(["min", "max"]).reset_index()
     spread["disagree"] = spread["max"] > spread["min"]
-    order = sorted(
-        range(len(spread)),
-        key=lambda i: (not spread.at[i, "disagree"], spread.at[i, "suite"],
-                       spread.at[i, "suite_sha256"], natural(spread.at[i, "task_id"])),
-    )
+    rows = list(zip(spread["disagree"], spread["suite"], spread["suite_sha256"], spread["task_id"]))
+    order = sorted(range(len(rows)), key=lambda i: (not rows[i][0], rows[i][1], rows[i][2], natural(rows[i][3])))
     return spread.iloc[order[:max_tasks]][[*key, "disagree"]]
 
 

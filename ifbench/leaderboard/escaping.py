@@ -18,9 +18,9 @@ import json
 from html import escape
 from typing import Any
 
-_SCRIPT_SAFE = str.maketrans({
-    "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029",
-})
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                ("\u2029", "\\u2029"))
+"""Each character and its JSON escape (str.replace per pair: many times faster than translate)."""
 
 
 def esc(value: object) -> str:
@@ -34,4 +34,6 @@ def script_json(value: Any) -> str:
     The characters replaced occur only inside JSON strings (JSON's own syntax has none of
     them), so replacing them by their `\\uXXXX` escapes keeps the same JSON value."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.translate(_SCRIPT_SAFE)
+    for unsafe, escaped in _SCRIPT_SAFE:
+        text = text.replace(unsafe, escaped)
+    return text
