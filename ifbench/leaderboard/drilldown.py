@@ -1,8 +1,8 @@
 """Per-task detail for the HTML report: prompt, each model's reply and every verdict's reason.
 
-A reply is shown as the answer that was checked, with its reasoning kept apart: the text outside
-reasoning blocks (by the rule of checking/reasoning.py), the whole reply when it had blocks, and
-the reasoning a server returned separately.
+A reply is kept as its answer, the text outside reasoning blocks (by the rule of
+checking/reasoning.py; what the checkers saw unless the run kept reasoning), with its reasoning
+apart: the whole reply when it had blocks, and the reasoning a server returned separately.
 
 Only the tasks shown are kept: a second pass over results.jsonl (and responses.jsonl, when it
 sits next to it) picks their lines, so a large run costs no more memory than a small one.
@@ -38,7 +38,6 @@ class TurnText:
     """The whole reply, reasoning blocks included, when it had any; cut for display."""
     reasoning_apart: str | None = None
     """Reasoning the server returned apart from the reply (`reasoning_content`); cut for display."""
-    error: str | None = None
 
 
 @dataclass
@@ -165,5 +164,4 @@ def _attach_responses(path: Any, answers: dict[tuple[str, str, str, int], Answer
             prompt=_text(rec.get("prompt"))[:max_chars], answer=shown[:max_chars],
             answer_length=len(shown), with_reasoning=reply[:max_chars] if shown != reply else None,
             reasoning_apart=_text(rec.get("reasoning_content"))[:max_chars] or None,
-            error=rec.get("error") if isinstance(rec.get("error"), str) else None,
         )

@@ -204,7 +204,7 @@ TASK_VIEW_SCRIPT = """(function () {
     if (answer.error) { block.appendChild(node("p", "note", "error: " + answer.error)); }
     if (answer.reasoning_note) { block.appendChild(node("p", "note", answer.reasoning_note)); }
     if (answer.turns === null) {
-      block.appendChild(node("p", "note", "Response not available (no responses.jsonl next to results.jsonl)."));
+      block.appendChild(node("p", "note", "Reply not available: no responses.jsonl line for this model and task."));
     }
     (answer.turns || []).forEach(function (turn) {
       append(block, [node("h5", "", manyTurns ? "Response (turn " + (turn.turn + 1) + ")" : "Response"),
@@ -221,7 +221,7 @@ TASK_VIEW_SCRIPT = """(function () {
     task.prompts.forEach(function (p) {
       parts.push(node("h5", "", manyTurns ? "Prompt (turn " + (p.turn + 1) + ")" : "Prompt"), node("pre", "prompt", p.text));
     });
-    if (!task.prompts.length) { parts.push(node("p", "note", "Prompt not available (no responses.jsonl).")); }
+    if (!task.prompts.length) { parts.push(node("p", "note", "Prompt not available: no responses.jsonl line for this task.")); }
     task.answers.forEach(function (answer) { parts.push(answerBlock(answer, manyTurns, checker)); });
     return parts;
   }

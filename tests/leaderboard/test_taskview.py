@@ -215,3 +215,28 @@ def test_pages_and_task_bodies_are_drawn_only_when_needed(many_tasks, tmp_path, 
     assert state["seen"] == sorted(f"t{i}" for i in range(N_TASKS))
     assert state["bodies"] == 0  # no prompt, reply or verdict table before a task is opened
     assert state["address"] == f"#tasks?page={len(starts)}"
+
+
+@needs_chromium
+def test_turns_are_labelled_and_a_missing_reply_is_said(tmp_path, lb, browser):
+    records = [lb.record("M", "t1", [(True, True), (False, False)], turns=[0, 1]),
+               lb.record("M", "t2", [(True, True)])]
+    responses = [{**reply("M", "t1", f"answer {turn}"), "turn": turn, "prompt": f"prompt {turn}"}
+                 for turn in (0, 1)]
+    path, _ = write_report(tmp_path, lb, records, responses)
+    page = browser.open_page(path, tmp_path / "profile", """(async function () {
+        var shown = {};
+        for (var task of document.querySelectorAll("#task-list details.task")) {
+            task.open = true;
+            await new Promise(function (done) { task.addEventListener("toggle", done); });
+            shown[task.querySelector(".tid").textContent] = Array.from(
+                task.querySelectorAll("h5, pre, p.note, table.verdicts td:nth-child(3)"),
+                function (e) { return e.textContent; });
+        }
+        return JSON.stringify(shown);
+    })()""")
+    assert page.errors == [], page.errors
+    assert page.value["t1"] == ["Prompt (turn 1)", "prompt 0", "Prompt (turn 2)", "prompt 1",
+                                "Response (turn 1)", "answer 0", "Response (turn 2)", "answer 1", "1", "2"]
+    assert page.value["t2"] == ["Prompt not available: no responses.jsonl line for this task.",
+                                "Reply not available: no responses.jsonl line for this model and task.", "1"]
