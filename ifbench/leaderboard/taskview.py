@@ -62,7 +62,7 @@ def _verdict(verdict: dict[str, Any]) -> dict[str, Any]:
 def _answer(answer: Answer) -> dict[str, Any]:
     return {
         "model": answer.model, "sample": answer.sample, "strict": answer.prompt_strict,
-        "loose": answer.prompt_loose, "error": _text_or_none(answer.error),
+        "error": _text_or_none(answer.error),
         "reasoning_note": REASONING_NOTES.get(answer.reasoning or ""),
         "turns": None if answer.turns is None else [_turn(k, t) for k, t in sorted(answer.turns.items())],
         "verdicts": [_verdict(v) for v in answer.verdicts],
@@ -75,7 +75,7 @@ def view_data(details: list[TaskDetail]) -> dict[str, Any]:
         "page_size": PAGE_SIZE,
         "models": sorted({a.model for task in details for a in task.answers}),
         "tasks": [{
-            "suite": task.suite, "suite_sha256": task.suite_sha256, "id": task.task_id,
+            "suite": task.suite, "id": task.task_id,
             "language": task.language, "category": task.category, "pattern": task.pattern,
             "disagree": task.disagree,
             "prompts": [{"turn": turn, "text": text} for turn, text in task.prompts.items()],
