@@ -10,12 +10,22 @@ temporary directory, then runs each phase in its own process so each peak RSS is
   same headline numbers, no intervals); `pandas`: `pandas.read_json(lines=True)` then
   exploding the verdict lists, the one-liner a pandas user would write.
 Both compute prompt_strict per (model, suite); the bench checks they agree.
+
+    python bench/bench_leaderboard.py --html [--models 5] [--tasks 1000]
+
+measures the HTML report with its per-task view instead: 5 models × 1,000 tasks with their
+replies (responses.jsonl; English and Chinese, some with reasoning blocks), the report's size
+and render time, and in headless Chromium its load time, DOM size and the time to open a task
+and to apply a filter; the baseline is the same report without the per-task view (no tasks).
+Chromium is driven by the tests' DevTools client (tests/leaderboard/conftest.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import statistics
 import random
 import resource
 import subprocess
@@ -25,7 +35,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from ifbench.records import RESULTS_FILE, RUN_FILE
+from ifbench.records import RESPONSES_FILE, RESULTS_FILE, RUN_FILE
 
 CHECKERS = ["length.words", "format.bullets", "content.include", "language.response",
             "role.no_ai_disclaimer", "ifeval:keywords:existence", "steps.ordered", "format.json"]
@@ -131,6 +141,118 @@ def run_pandas(root: Path) -> dict[str, float]:
 
 PHASES = {"ifbench": run_ifbench, "naive": run_naive, "pandas": run_pandas}
 
+WORDS_EN = ("the model answers each question with care and counts every word it writes so that "
+            "the limit holds while the summary stays clear short and useful for readers").split()
+WORDS_ZH = list("模型认真回答每一个问题并且数清楚自己写下的每一个字让限制成立同时摘要清楚简短有用")
+
+
+def generate_replies(root: Path, models: int, tasks: int) -> None:
+    """One run per model: results.jsonl and responses.jsonl for `tasks` tasks in two suites.
+
+    Replies are 150-400 words (English) or 250-600 characters (Chinese); every fifth has a
+    reasoning block of about the same length again."""
+    rng = random.Random(0)
+    for m in range(models):
+        run = root / f"model-{m}"
+        run.mkdir(parents=True)
+        with (run / RESULTS_FILE).open("w", encoding="utf-8") as results, \
+                (run / RESPONSES_FILE).open("w", encoding="utf-8") as responses:
+            for t in range(tasks):
+                suite, language = f"suite-{t % 2}", "zh" if t % 3 == 0 else "en"
+                words = WORDS_ZH if language == "zh" else WORDS_EN
+                joiner = "" if language == "zh" else " "
+                length = rng.randint(250, 600) if language == "zh" else rng.randint(150, 400)
+                text = joiner.join(rng.choice(words) for _ in range(length))
+                if t % 5 == 0:
+                    text = f"<think>{joiner.join(rng.choice(words) for _ in range(length))}</think>\n{text}"
+                verdicts = []
+                for k in range(1 + t % 4):
+                    strict = rng.random() < 0.5 + 0.08 * m
+                    verdicts.append({"id": CHECKERS[(t + k) % len(CHECKERS)], "params": {"max": 100 + 50 * k},
+                                     "strict": strict, "loose": strict, "turn": 0, "loose_reason": None,
+                                     "reason": f"{rng.randint(50, 400)} words; at most {100 + 50 * k} allowed"})
+                common = {"task_id": f"task-{t:04d}", "suite": suite, "model": f"model-{m}", "sample": 0}
+                results.write(json.dumps({
+                    **common, "language": language, "category": ("basic", "creative", "reasoning")[t % 3],
+                    "pattern": "constrained", "prompt_strict": all(v["strict"] for v in verdicts),
+                    "prompt_loose": all(v["loose"] for v in verdicts), "constraints": verdicts,
+                    "error": None, "reasoning": "stripped" if t % 5 == 0 else "none",
+                    "suite_sha256": f"{t % 2:064x}", "version": 1}, ensure_ascii=False) + "\n")
+                responses.write(json.dumps({
+                    **common, "turn": 0, "prompt": f"Task {t}: answer in at most 100 words.",
+                    "response": text, "finish_reason": "stop"}, ensure_ascii=False) + "\n")
+
+
+PAGE_TIMINGS = """(async function () {
+    var navigation = performance.getEntriesByType("navigation")[0];
+    var timings = {dom_ready_ms: navigation.domContentLoadedEventEnd, load_ms: navigation.loadEventStart,
+                   parse_and_script_ms: navigation.domContentLoadedEventEnd - navigation.responseEnd,
+                   elements: document.getElementsByTagName("*").length,
+                   tasks_drawn: document.querySelectorAll("#task-list details.task").length};
+    var task = document.querySelector("#task-list details.task");
+    if (task) {
+        var start = performance.now();
+        task.open = true;
+        await new Promise(function (done) { task.addEventListener("toggle", done); });
+        timings.open_task_ms = performance.now() - start;
+        var checker = document.getElementById("filter-checker");
+        start = performance.now();
+        checker.value = checker.options[1].value;
+        checker.dispatchEvent(new Event("change"));
+        timings.filter_ms = performance.now() - start;
+    }
+    return JSON.stringify(timings);
+})()"""
+
+
+def _devtools():
+    """The tests' minimal Chrome DevTools Protocol client, loaded from its file."""
+    path = Path(__file__).resolve().parents[1] / "tests" / "leaderboard" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("leaderboard_devtools", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def bench_html(models: int, tasks: int, loads: int = 3) -> None:
+    from ifbench.leaderboard.aggregate import leaderboard
+    from ifbench.leaderboard.html import render, write_html
+    from ifbench.leaderboard.load import load_results
+
+    devtools = _devtools()
+    if devtools.chromium_path() is None:
+        raise SystemExit("chromium is not installed (Debian: apt-get install -y chromium)")
+    with tempfile.TemporaryDirectory(prefix="ifbench-bench-html-") as tmp:
+        root = Path(tmp)
+        generate_replies(root / "runs", models, tasks)
+        results = load_results([root / "runs"])
+        table = leaderboard(results, n_boot=200)
+        replies = sum(p.stat().st_size for p in root.glob(f"runs/*/{RESPONSES_FILE}")) / 2**20
+        print(f"{models} models × {tasks:,} tasks; responses.jsonl {replies:.1f} MB in all")
+        for label, shown in (("baseline, no per-task view", 0), ("with the per-task view", tasks)):
+            start = time.perf_counter()
+            html = render(table, results, n_boot=200, max_tasks=shown)
+            rendered = time.perf_counter() - start
+            path = root / f"report-{shown}.html"
+            write_html(path, html)
+            runs = []
+            for n in range(loads):
+                start = time.perf_counter()
+                page = devtools.open_page(path, root / f"profile-{shown}-{n}", PAGE_TIMINGS)
+                if page.errors:
+                    raise SystemExit(f"{label}: page errors {page.errors}")
+                runs.append({**page.value, "wall_s": time.perf_counter() - start})
+            median = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+            print(f"{label}: {path.stat().st_size / 2**20:.2f} MB, rendered in {rendered:.2f} s; Chromium "
+                  f"(median of {loads}): DOMContentLoaded {median['dom_ready_ms']:.0f} ms, "
+                  f"load {median['load_ms']:.0f} ms (parsing and scripts {median['parse_and_script_ms']:.0f} ms), "
+                  f"{median['elements']:,.0f} elements, {median['tasks_drawn']:.0f} tasks drawn, "
+                  f"browser start to result {median['wall_s']:.1f} s")
+            if "open_task_ms" in median:
+                print(f"  opening a task {median['open_task_ms']:.0f} ms, "
+                      f"applying a checker filter {median['filter_ms']:.0f} ms")
+
 
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -155,11 +277,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--baseline", choices=["naive", "pandas", "both"], default="both")
+    parser.add_argument("--html", action="store_true",
+                        help="measure the HTML report's per-task view instead (see above)")
+    parser.add_argument("--models", type=int, default=5, help="with --html: models (default 5)")
+    parser.add_argument("--tasks", type=int, default=1000, help="with --html: tasks (default 1000)")
     parser.add_argument("--phase", choices=list(PHASES), help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
         child(args.phase, args.root)
+        return
+    if args.html:
+        bench_html(args.models, args.tasks)
         return
     with tempfile.TemporaryDirectory(prefix="ifbench-bench-") as tmp:
         root = Path(tmp)

@@ -7,16 +7,11 @@ text in it (model names included) goes through `esc`.
 from __future__ import annotations
 
 import math
-from html import escape
 
 import pandas as pd
 
+from ifbench.leaderboard.escaping import esc
 from ifbench.leaderboard.markdown import percent
-
-
-def esc(value: object) -> str:
-    """Text for HTML content or a quoted attribute value."""
-    return escape("" if value is None else str(value), quote=True)
 
 
 def _number(value: object) -> float:

@@ -11,7 +11,7 @@ import math
 import pandas as pd
 
 from ifbench.leaderboard.aggregate import breakdown
-from ifbench.leaderboard.charts import esc
+from ifbench.leaderboard.escaping import esc
 from ifbench.leaderboard.load import Results
 from ifbench.leaderboard.markdown import percent
 

@@ -1,4 +1,8 @@
-"""Per-task detail for the HTML report: prompt, each model's response and every verdict's reason.
+"""Per-task detail for the HTML report: prompt, each model's reply and every verdict's reason.
+
+A reply is kept as its answer, the text outside reasoning blocks (by the rule of
+checking/reasoning.py; what the checkers saw unless the run kept reasoning), with its reasoning
+apart: the whole reply when it had blocks, and the reasoning a server returned separately.
 
 Only the tasks shown are kept: a second pass over results.jsonl (and responses.jsonl, when it
 sits next to it) picks their lines, so a large run costs no more memory than a small one.
@@ -12,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ifbench.checking.reasoning import split_reasoning
 from ifbench.errors import LeaderboardError
 from ifbench.leaderboard.aggregate import TASK_KEY
 from ifbench.leaderboard.columns import MAX_TASKS
@@ -25,10 +30,14 @@ MAX_CHARS = 20_000
 @dataclass
 class TurnText:
     prompt: str
-    response: str
-    length: int
-    """Characters in the full response."""
-    error: str | None = None
+    answer: str
+    """The reply without its reasoning blocks (the rule of checking/reasoning.py), cut for display."""
+    answer_length: int
+    """Characters in the whole answer."""
+    with_reasoning: str | None = None
+    """The whole reply, reasoning blocks included, when it had any; cut for display."""
+    reasoning_apart: str | None = None
+    """Reasoning the server returned apart from the reply (`reasoning_content`); cut for display."""
 
 
 @dataclass
@@ -40,6 +49,8 @@ class Answer:
     prompt_strict: bool
     prompt_loose: bool
     error: str | None
+    reasoning: str | None
+    """What scoring did with the reply's reasoning (results.jsonl `reasoning`)."""
     verdicts: list[dict[str, Any]]
     turns: dict[int, TurnText] | None = None
     """By turn; None when no responses.jsonl sits next to the results."""
@@ -84,11 +95,8 @@ def select(tasks: pd.DataFrame, max_tasks: int) -> pd.DataFrame:
     plain = tasks[[*key, "prompt_strict"]].astype({k: str for k in key})
     spread = plain.groupby(key)["prompt_strict"].agg(["min", "max"]).reset_index()
     spread["disagree"] = spread["max"] > spread["min"]
-    order = sorted(
-        range(len(spread)),
-        key=lambda i: (not spread.at[i, "disagree"], spread.at[i, "suite"],
-                       spread.at[i, "suite_sha256"], natural(spread.at[i, "task_id"])),
-    )
+    rows = list(zip(spread["disagree"], spread["suite"], spread["suite_sha256"], spread["task_id"]))
+    order = sorted(range(len(rows)), key=lambda i: (not rows[i][0], rows[i][1], rows[i][2], natural(rows[i][3])))
     return spread.iloc[order[:max_tasks]][[*key, "disagree"]]
 
 
@@ -128,6 +136,7 @@ def collect(
             answer = Answer(
                 model=key[0], sample=key[4], prompt_strict=bool(rec["prompt_strict"]),
                 prompt_loose=bool(rec["prompt_loose"]), error=rec.get("error"),
+                reasoning=rec.get("reasoning") if isinstance(rec.get("reasoning"), str) else None,
                 verdicts=list(rec.get("constraints") or []),
             )
             detail.answers.append(answer)
@@ -146,11 +155,13 @@ def _attach_responses(path: Any, answers: dict[tuple[str, str, str, int], Answer
         answer = answers.get(key)  # type: ignore[arg-type]
         if answer is None:
             continue
-        response = _text(rec.get("response"))
+        reply = _text(rec.get("response"))
+        shown = split_reasoning(reply).text
         turn = int(rec.get("turn") or 0)
         if answer.turns is None:
             answer.turns = {}
         answer.turns[turn] = TurnText(
-            prompt=_text(rec.get("prompt"))[:max_chars], response=response[:max_chars],
-            length=len(response), error=rec.get("error") if isinstance(rec.get("error"), str) else None,
+            prompt=_text(rec.get("prompt"))[:max_chars], answer=shown[:max_chars],
+            answer_length=len(shown), with_reasoning=reply[:max_chars] if shown != reply else None,
+            reasoning_apart=_text(rec.get("reasoning_content"))[:max_chars] or None,
         )

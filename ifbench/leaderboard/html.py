@@ -1,15 +1,16 @@
-"""A single self-contained HTML report: sortable table, bar chart, heat map, per-task drill-down.
+"""A single self-contained HTML report: sortable table, bar chart, heat map, per-task view.
 
-Works offline (inline CSS, one small inline script, static SVG). Model output is untrusted:
-every piece of text is escaped by `esc`, and a Content-Security-Policy lets only the
-report's own script (by its hash) run, so even a missed escape could not execute code.
+Works offline (inline CSS, one inline script, static SVG, the tasks as embedded JSON). Model
+output is untrusted: every piece of text goes through escaping.py (`esc` into markup,
+`script_json` into the data the per-task view draws as text nodes), and a
+Content-Security-Policy lets only the report's own script (by its hash) run, so even a missed
+escape could not execute code.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,13 +18,15 @@ import pandas as pd
 
 from ifbench import __version__
 from ifbench.leaderboard.aggregate import breakdown, task_scores
-from ifbench.leaderboard.charts import bar_chart, esc, heat_map
-from ifbench.leaderboard.curves import curves, svg_curve
+from ifbench.leaderboard.charts import bar_chart, heat_map
 from ifbench.leaderboard.columns import LANGUAGE_PREFIX, is_dynamic
-from ifbench.leaderboard.drilldown import MAX_TASKS, Answer, TaskDetail, collect
+from ifbench.leaderboard.curves import curves, svg_curve
+from ifbench.leaderboard.drilldown import MAX_TASKS, collect
+from ifbench.leaderboard.escaping import esc
 from ifbench.leaderboard.load import Results
 from ifbench.leaderboard.markdown import percent, protocol_differences, settings_text, short_header
 from ifbench.leaderboard.stats import DEFAULT_BOOTSTRAP
+from ifbench.leaderboard.taskview import TASK_VIEW_SCRIPT, task_view
 
 _STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC",sans-serif;
@@ -45,11 +48,12 @@ details.task>summary{cursor:pointer}.tid{font-family:ui-monospace,monospace;font
 .pass{background:#dafbe1;color:#116329}.fail{background:#ffebe9;color:#a40e26}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;padding:8px;border-radius:4px;
 max-height:24em;overflow:auto}
-.verdicts td{font-size:13px}.controls{display:flex;gap:16px;align-items:center;margin:8px 0}
+.verdicts td{font-size:13px}.verdicts tr.chosen td{background:#fff8c5}
+.controls{display:flex;flex-wrap:wrap;gap:16px;align-items:center;margin:8px 0}
+details.reasoning>summary{cursor:pointer;color:#57606a;font-size:13px}
 """
 
-_SCRIPT = """"use strict";
-(function () {
+_SORT_SCRIPT = """(function () {
   function value(row, i) {
     var cell = row.cells[i], raw = cell.getAttribute("data-value");
     return raw === null ? cell.textContent.trim() : raw;
@@ -79,23 +83,13 @@ _SCRIPT = """"use strict";
       });
     });
   });
-  var filter = document.getElementById("task-filter"), only = document.getElementById("disagree-only");
-  function apply() {
-    var query = filter ? filter.value.trim().toLowerCase() : "", shown = 0;
-    document.querySelectorAll("details.task").forEach(function (task) {
-      var ok = task.getAttribute("data-key").indexOf(query) >= 0 &&
-        (!only || !only.checked || task.getAttribute("data-disagree") === "1");
-      task.hidden = !ok; if (ok) { shown += 1; }
-    });
-    var count = document.getElementById("task-count");
-    if (count) { count.textContent = String(shown); }
-  }
-  if (filter) { filter.addEventListener("input", apply); }
-  if (only) { only.addEventListener("change", apply); }
-  apply();
-  document.body.setAttribute("data-ready", "1");
 })();
 """
+
+_SCRIPT = f""""use strict";
+{_SORT_SCRIPT}{TASK_VIEW_SCRIPT}document.body.setAttribute("data-ready", "1");
+"""
+"""The report's only script: sortable tables, then the per-task view; it marks the page ready."""
 
 
 def _csp() -> str:
@@ -141,68 +135,6 @@ def leaderboard_table(table: pd.DataFrame) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def _mark(passed: object) -> str:
-    word = "pass" if passed else "fail"
-    return f'<td class="{word}">{word}</td>'
-
-
-def _answer(answer: Answer, prompts: dict[int, str]) -> str:
-    verdict = "pass" if answer.prompt_strict else "fail"
-    parts = [f'<div class="answer"><h4>{esc(answer.model)} <small>sample {answer.sample}</small> '
-             f'<span class="badge {verdict}">{verdict}</span></h4>']
-    if answer.error:
-        parts.append(f'<p class="note">error: {esc(answer.error)}</p>')
-    if answer.turns is None:
-        parts.append('<p class="note">Response not available (no responses.jsonl next to results.jsonl).</p>')
-    else:
-        for turn, text in sorted(answer.turns.items()):
-            label = f"Response (turn {turn + 1})" if len(prompts) > 1 else "Response"
-            cut = (f'<p class="note">Showing {len(text.response):,} of {text.length:,} characters.</p>'
-                   if text.length > len(text.response) else "")
-            parts.append(f'<h5>{label}</h5><pre class="response">{esc(text.response)}</pre>{cut}')
-    rows = []
-    for v in answer.verdicts:
-        params = json.dumps(v.get("params") or {}, ensure_ascii=False)
-        params = params if len(params) <= 200 else params[:199] + "…"
-        loose_reason = v.get("loose_reason")
-        reason = esc(v.get("reason", ""))
-        if loose_reason:
-            reason += f"<br><small>loose: {esc(loose_reason)}</small>"
-        rows.append(
-            f"<tr><td>{esc(v.get('id', ''))}</td><td><code>{esc(params)}</code></td>"
-            f'<td>{int(v.get("turn") or 0) + 1}</td>{_mark(v.get("strict"))}{_mark(v.get("loose"))}'
-            f"<td>{reason}</td></tr>"
-        )
-    parts.append('<table class="verdicts"><thead><tr><th>checker</th><th>params</th><th>turn</th>'
-                 "<th>strict</th><th>loose</th><th>reason</th></tr></thead>"
-                 f"<tbody>{''.join(rows)}</tbody></table></div>")
-    return "".join(parts)
-
-
-def task_details(details: list[TaskDetail]) -> str:
-    items = []
-    for task in details:
-        badges = "".join(
-            f'<span class="badge {"pass" if a.prompt_strict else "fail"}" title="{esc(a.model)}">'
-            f'{esc(a.model)} {"✓" if a.prompt_strict else "✗"}</span>' for a in task.answers
-        )
-        prompts = task.prompts
-        prompt_html = "".join(
-            f'<h5>Prompt{f" (turn {turn + 1})" if len(prompts) > 1 else ""}</h5>'
-            f'<pre class="prompt">{esc(text)}</pre>'
-            for turn, text in prompts.items()
-        ) or '<p class="note">Prompt not available (no responses.jsonl).</p>'
-        meta = " · ".join(x for x in (task.suite, task.language, task.category, task.pattern) if x)
-        key = f"{task.suite} {task.task_id} {task.language} {task.category}".lower()
-        items.append(
-            f'<details class="task" data-key="{esc(key)}" data-disagree="{int(task.disagree)}">'
-            f'<summary><span class="tid">{esc(task.task_id)}</span> '
-            f'<span class="note">{esc(meta)}</span>{badges}</summary>'
-            f"{prompt_html}{''.join(_answer(a, prompts) for a in task.answers)}</details>"
-        )
-    return "".join(items)
-
-
 def render(table: pd.DataFrame, results: Results, *, seed: int = 0, n_boot: int = DEFAULT_BOOTSTRAP,
            max_tasks: int = MAX_TASKS, title: str = "ifbench leaderboard") -> str:
     """The whole report as one HTML string. `table` is aggregate.leaderboard(results)."""
@@ -218,8 +150,6 @@ def render(table: pd.DataFrame, results: Results, *, seed: int = 0, n_boot: int 
     difficulty = "".join(f"<figure>{svg_curve(part, title=f'Prompt-level strict accuracy by constraints per task, {label}')}"
                          f"<figcaption>{esc(label)}</figcaption></figure>" for label, part in curves(results))
     details, total = collect(results, task_scores(results.samples), max_tasks=max_tasks)
-    shown = (f"{len(details):,} of {total:,} tasks (those where models disagree first)"
-             if len(details) < total else f"all {total:,} tasks")
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -241,12 +171,7 @@ Models share a rank unless their intervals separate them. Click a column header 
 <h2 id="heatmap">Pass rate by checker family (instruction-level, strict)</h2>
 <div id="heatmaps">{"".join(heat)}</div>
 <h2 id="tasks">Tasks</h2>
-<p class="note">Showing {shown}: each model's first sample, with every verdict's reason.</p>
-<div class="controls">
-<label>Filter <input id="task-filter" type="search" placeholder="task id, suite, language"></label>
-<label><input id="disagree-only" type="checkbox"> only tasks where models disagree</label>
-<span class="note"><span id="task-count">{len(details)}</span> shown</span></div>
-<div id="task-list">{task_details(details)}</div>
+{task_view(details, total)}
 <script>{_SCRIPT}</script>
 </body></html>
 """

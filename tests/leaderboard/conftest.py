@@ -178,8 +178,10 @@ class _DevTools:
         return found
 
 
-def open_page(path: Path, profile: Path, expression: str, timeout: float = 90) -> PageResult:
-    """Load `path` in headless Chromium, evaluate `expression`, report it and every page error."""
+def open_page(path: Path, profile: Path, expression: str, timeout: float = 90,
+              fragment: str = "") -> PageResult:
+    """Load `path` (with `#fragment` when given) in headless Chromium, evaluate `expression`
+    (awaited when it is a promise), report its value and every page error."""
     to_browser, from_browser = os.pipe(), os.pipe()
 
     def wire() -> None:  # in the child: the pipe ends become fds 3 and 4
@@ -204,9 +206,11 @@ def open_page(path: Path, profile: Path, expression: str, timeout: float = 90) -
         session = tools.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Page", "Runtime", "Log"):
             tools.call(f"{domain}.enable", session=session)
-        tools.call("Page.navigate", {"url": path.resolve().as_uri()}, session=session)
+        url = path.resolve().as_uri() + (f"#{fragment}" if fragment else "")
+        tools.call("Page.navigate", {"url": url}, session=session)
         tools.wait_for("Page.loadEventFired")
-        result = tools.call("Runtime.evaluate", {"expression": expression, "returnByValue": True},
+        result = tools.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,
+                                                "awaitPromise": True},
                             session=session)
         errors = tools.errors()
         if "exceptionDetails" in result:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import shutil
 
@@ -41,13 +42,22 @@ def report(tmp_path, lb):
     return path, html
 
 
+def embedded_tasks(html: str) -> list[dict]:
+    """The per-task view's data, as the page's script reads it."""
+    found = re.findall(r'<script type="application/json" id="task-data">(.*?)</script>', html, re.S)
+    assert len(found) == 1
+    return json.loads(found[0])["tasks"]
+
+
 def test_model_text_is_escaped(report):
     _, html = report
     assert "<script>document.title" not in html
     assert "<img src=x" not in html
-    assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in html
     assert "&lt;b&gt;evil&lt;/b&gt;-model" in html and "<b>evil</b>" not in html
-    assert html.count("<script") == 1  # the report's own
+    assert html.count("<script") == 2  # the report's own and its data
+    answers = [a for task in embedded_tasks(html) for a in task["answers"]]
+    assert {a["turns"][0]["answer"] for a in answers} == {f"Answer {t}\n{PAYLOAD}" for t in ("t1", "t2", "t3")}
+    assert {v["reason"] for a in answers for v in a["verdicts"]} >= {f"{PAYLOAD} 120 words; at most 100 allowed"}
 
 
 def test_report_is_self_contained(report):
@@ -70,15 +80,17 @@ def test_report_has_table_charts_heat_map_and_drilldown(report):
     assert html.count('<table id="leaderboard-table" class="sortable">') == 1
     assert html.count('<svg class="bars"') == 1 and html.count('class="ci"') >= 2
     assert '<table class="heatmap">' in html and "<th scope=\"row\">format</th>" in html
-    assert html.count('<details class="task"') == 3
-    assert "用100字以内解释相对论" in html
-    assert "120 words; at most 100 allowed" in html
+    tasks = embedded_tasks(html)
+    assert sorted(t["id"] for t in tasks) == ["t1", "t2", "t3"]
+    assert all(len(t["answers"]) == 2 for t in tasks)
+    assert tasks[0]["prompts"][0]["text"].endswith("用100字以内解释相对论。")
+    assert "用100字以内解释相对论" in html  # as UTF-8, not \u escapes
 
 
 def test_drilldown_is_limited_and_says_so(tmp_path, lb):
     results = load_results([hostile_run(tmp_path, lb)])
     html = render(leaderboard(results, n_boot=50), results, max_tasks=1)
-    assert html.count('<details class="task"') == 1
+    assert len(embedded_tasks(html)) == 1
     assert "Showing 1 of 3 tasks" in html
 
 
@@ -86,7 +98,8 @@ def test_without_responses_the_report_says_so(tmp_path, lb):
     run = lb.write_run(tmp_path / "r", [lb.record("M", "t1", [(True, True)])])
     results = load_results([run])
     html = render(leaderboard(results, n_boot=50), results)
-    assert "Response not available" in html and "Prompt not available" in html
+    [task] = embedded_tasks(html)
+    assert task["prompts"] == [] and task["answers"][0]["turns"] is None
 
 
 def test_long_responses_are_cut_for_display(tmp_path, lb):
@@ -95,50 +108,55 @@ def test_long_responses_are_cut_for_display(tmp_path, lb):
          "response": "x" * 50_000}])
     results = load_results([run])
     html = render(leaderboard(results, n_boot=50), results)
-    assert "Showing 20,000 of 50,000 characters" in html
-    assert "x" * 20_001 not in html
+    [turn] = embedded_tasks(html)[0]["answers"][0]["turns"]
+    assert turn["cut_note"] == "Showing 20,000 of 50,000 characters."
+    assert turn["answer"] == "x" * 20_000 and "x" * 20_001 not in html
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
                     reason="chromium is not installed (Debian: apt-get install -y chromium)")
 def test_report_in_headless_chromium(report, tmp_path, browser):
     path, _ = report
-    page = browser.open_page(path, tmp_path / "profile", """JSON.stringify({
-        title: document.title,
-        ready: document.body.getAttribute("data-ready"),
-        bodyId: document.body.id,
-        scripts: document.scripts.length,
-        images: document.images.length,
-        rows: document.querySelectorAll("#leaderboard-table tbody tr").length,
-        bars: document.querySelectorAll("svg.bars rect.bar").length,
-        whiskers: document.querySelectorAll("svg.bars line.ci").length,
-        heat: document.querySelectorAll("table.heatmap td").length,
-        tasks: document.querySelectorAll("details.task").length,
-        response: document.querySelector("pre.response").textContent,
-        sorted: (function () {
-            var th = document.querySelectorAll("#leaderboard-table th")[1];
-            th.click();
-            var first = document.querySelector("#leaderboard-table tbody tr td:nth-child(2)").textContent;
-            th.click();
-            return [first, document.querySelector("#leaderboard-table tbody tr td:nth-child(2)").textContent];
-        })(),
-        filtered: (function () {
-            var box = document.getElementById("task-filter");
-            box.value = "t2"; box.dispatchEvent(new Event("input"));
-            return document.querySelectorAll("details.task:not([hidden])").length;
-        })()
-    })""")
+    page = browser.open_page(path, tmp_path / "profile", """(async function () {
+        var state = {
+            title: document.title,
+            ready: document.body.getAttribute("data-ready"),
+            bodyId: document.body.id,
+            scripts: document.scripts.length,
+            images: document.images.length,
+            rows: document.querySelectorAll("#leaderboard-table tbody tr").length,
+            bars: document.querySelectorAll("svg.bars rect.bar").length,
+            whiskers: document.querySelectorAll("svg.bars line.ci").length,
+            heat: document.querySelectorAll("table.heatmap td").length,
+            tasks: document.querySelectorAll("details.task").length
+        };
+        var task = document.querySelector("details.task");
+        task.open = true;
+        await new Promise(function (done) { task.addEventListener("toggle", done); });
+        state.response = task.querySelector("pre.response").textContent;
+        var th = document.querySelectorAll("#leaderboard-table th")[1];
+        th.click();
+        var first = document.querySelector("#leaderboard-table tbody tr td:nth-child(2)").textContent;
+        th.click();
+        state.sorted = [first, document.querySelector("#leaderboard-table tbody tr td:nth-child(2)").textContent];
+        var box = document.getElementById("task-filter");
+        box.value = "t2"; box.dispatchEvent(new Event("input"));
+        state.filtered = Array.from(document.querySelectorAll("details.task .tid")).map(function (e) {
+            return e.textContent;
+        });
+        return JSON.stringify(state);
+    })()""")
     assert page.errors == [], page.errors
     state = page.value
     assert state["ready"] == "1"  # the report's own script ran
     assert state["title"] == "ifbench leaderboard" and state["bodyId"] != "pwned"
-    assert (state["scripts"], state["images"]) == (1, 0)
+    assert (state["scripts"], state["images"]) == (2, 0)
     assert state["rows"] == 2 and state["bars"] == 2 and state["whiskers"] == 6
     assert state["heat"] == 4 and state["tasks"] == 3
     assert "<script>document.title='pwned'</script>" in state["response"]
     assert sorted(state["sorted"]) == ["<b>evil</b>-model", "good-model"]
     assert state["sorted"][0] != state["sorted"][1]
-    assert state["filtered"] == 1
+    assert state["filtered"] == ["t2"]
 
 
 def test_drilldown_shows_disagreements_first_in_natural_order(tmp_path, lb):
@@ -160,5 +178,7 @@ def test_suite_task_checker_and_category_names_are_escaped_too(tmp_path, lb):
     html = render(leaderboard(results, n_boot=20), results, n_boot=20)
     for raw in ("<u>task", "<s>check", "<i>suite", "<em>cat", "<a href"):
         assert raw not in html
-    assert "&lt;u&gt;task&lt;/u&gt;" in html and "&lt;i&gt;suite&lt;/i&gt;" in html
-    assert "&lt;s&gt;check.er&lt;/s&gt;" in html
+    assert "&lt;i&gt;suite&lt;/i&gt;" in html
+    [task] = embedded_tasks(html)
+    assert (task["id"], task["suite"], task["category"]) == ("<u>task</u>", "<i>suite</i>", "<em>cat</em>")
+    assert task["answers"][0]["verdicts"][0]["checker"] == "<s>check.er</s>"
