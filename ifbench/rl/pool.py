@@ -1,0 +1,90 @@
+"""Worker processes for `rewards(..., workers=N)`.
+
+One pool per N, started on first use and kept for the life of the process (a trainer asks for
+rewards every step; starting processes each time would cost more than the checks). Workers come
+from a fork server, not a fork of the caller: a trainer holds threads (torch, tokenizers) that a
+plain fork would copy in an unknown state. Each worker loads the checkers and their tables once when it starts.
+
+Replies go out in contiguous chunks with the raw constraint lists they use; a worker binds each
+list once per chunk, so nothing but plain data crosses the process boundary, and the rewards
+come back in order.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from ifbench.checking import punkt
+from ifbench.checking.evaluate import CheckMode
+from ifbench.checking.langid import detect_language
+from ifbench.checking.registry import all_checkers
+from ifbench.rl.api import ConstraintSet, Credit
+from ifbench.rl.guards import Guard
+
+CHUNKS_PER_WORKER = 4
+"""Chunks per worker: enough to even out slow and fast replies, few enough to keep overhead low."""
+
+Item = tuple[Any, "str | None", int]
+"""(response, prompt, index of its constraint list)."""
+
+_pools: dict[int, ProcessPoolExecutor] = {}
+
+
+def _start_worker() -> None:
+    """Load now what the first checks would load: the checker modules, Punkt's and langdetect's tables."""
+    all_checkers()
+    punkt.sentence_tokenizer()
+    detect_language("warm up")
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    if workers not in _pools:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["ifbench.rl.pool"])
+        _pools[workers] = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
+    return _pools[workers]
+
+
+@atexit.register
+def shutdown() -> None:
+    """Stop every worker pool (run at exit; call it to free the processes sooner)."""
+    while _pools:
+        _pools.popitem()[1].shutdown(wait=True, cancel_futures=True)
+
+
+def _score_chunk(lists: Sequence[Sequence[Mapping[str, Any]]], items: Sequence[Item],
+                 mode: CheckMode, credit: Credit, guards: tuple[Guard, ...]) -> list[float]:
+    sets: dict[int, ConstraintSet] = {}
+    scores = []
+    for response, prompt, which in items:
+        if which not in sets:
+            sets[which] = ConstraintSet(lists[which])
+        scores.append(sets[which].details(response, prompt, mode, guards).reward(credit))
+    return scores
+
+
+def score(lists: Sequence[Sequence[Mapping[str, Any]]], items: Sequence[Item], mode: CheckMode,
+          credit: Credit, guards: tuple[Guard, ...], workers: int) -> list[float]:
+    """The reward of each item, in order, scored by `workers` processes."""
+    size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
+    chunks = [items[start:start + size] for start in range(0, len(items), size)]
+    executor = _pool(workers)
+    futures = []
+    for chunk in chunks:
+        used = sorted({which for _, _, which in chunk})
+        local = {which: position for position, which in enumerate(used)}
+        futures.append(executor.submit(
+            _score_chunk, [lists[which] for which in used],
+            [(response, prompt, local[which]) for response, prompt, which in chunk],
+            mode, credit, guards))
+    try:
+        return [value for future in futures for value in future.result()]
+    except BrokenProcessPool:
+        _pools.pop(workers, None)  # a broken pool (a worker died) is not reused
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
