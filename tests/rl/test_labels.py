@@ -53,9 +53,9 @@ def test_kwargs_given_as_a_json_string():
 
 
 def test_a_namespaced_id_is_kept():
-    label = {"instruction_id": ["ifbench@c94da02:count:word_count_range"],
-             "kwargs": [{"min_words": 1, "max_words": 9}]}
-    assert constraints_from_label(label)[0]["id"] == "ifbench@c94da02:count:word_count_range"
+    label = {"instruction_id": ["ifbench:count:word_count_range", "length.words"],
+             "kwargs": [{"min_words": 1, "max_words": 9}, {"max": 9}]}
+    assert [c["id"] for c in constraints_from_label(label)] == ["ifbench:count:word_count_range", "length.words"]
 
 
 def test_an_instruction_we_do_not_have_is_named():
@@ -86,7 +86,9 @@ def test_unreadable_labels(label, problem):
 def test_a_label_scores_a_reply():
     constraints = constraints_from_label(OPEN_INSTRUCT)
     assert ifbench.reward("<<Spring>>\nThe rain falls soft on green hills.", constraints) == 1.0
-    assert ifbench.reward("<<春>>\n春雨落在青山上，静静的。", constraints) == pytest.approx(1 / 3)  # a comma; 1 word
+    assert ifbench.reward("<<春>>\n春雨落在青山上，静静的。", constraints) == 1.0  # IFEval minds only ","
+    assert ifbench.reward("<<春>>\n春雨落在青山上, 静静的。", constraints) == pytest.approx(2 / 3)
+    assert ifbench.reward("春雨落在青山上, 静静的。", constraints) == 0.0  # no title, a comma, 2 words (by spaces)
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason=f"conformance data not found at {SHARED}")
