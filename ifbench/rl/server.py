@@ -81,7 +81,11 @@ def make_app(*, mode: CheckMode = "strict", credit: Credit = "fraction", workers
     score = partial(rewards, mode=mode, credit=credit, workers=workers, guards=tuple(guards))
 
     async def get_reward(request: web.Request) -> web.Response:
-        body = await request.read()  # over client_max_size: aiohttp answers 413
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return web.json_response({"error": f"the body is larger than {max_request_bytes} bytes; "
+                                      "send smaller batches or raise --max-request-mb"}, status=413)
         try:
             replies, prompts, constraints = parse_request(body)
             values = await asyncio.get_running_loop().run_in_executor(
