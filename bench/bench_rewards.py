@@ -3,9 +3,10 @@
 Data: IFEval's 541 prompts with their constraints (834 checks) and GPT-4's archived replies, from
 `shared/conformance/ifeval/` beside the repository (or the folder in $IFBENCH_IFEVAL_DATA). The
 batch is that set repeated `--copies` times (one constraint list per reply, as in a GRPO batch).
-Prints constraint checks per second for the baseline loop (`ifbench.check`, one constraint and
+Prints constraint checks per second (wall clock, and per CPU-second of this process, which a
+machine busy with other work does not distort) for the baseline loop (`ifbench.check`, one constraint and
 one reply at a time, binding each time), for `rewards` with workers=1 and workers=2, and the
-ratios, all measured in this run. The workers=2 pool is started and warmed before it is timed,
+ratios, all measured in this run, and the checkers that take longest. The workers=2 pool is started and warmed before it is timed,
 as a trainer reuses it every step.
 
     python bench/bench_rewards.py [--copies 4] [--repeat 3]
@@ -17,9 +18,12 @@ import argparse
 import json
 import os
 import time
+from collections import Counter
 from pathlib import Path
 
 import ifbench
+from ifbench.checking.base import Context
+from ifbench.checking.evaluate import bind, evaluate
 from ifbench.rl import pool
 
 DATA = Path(os.environ.get("IFBENCH_IFEVAL_DATA")
@@ -57,13 +61,29 @@ def baseline(responses: list[str], constraints: list[list[dict]], prompts: list[
             for r, cs, p in zip(responses, constraints, prompts)]
 
 
-def best_of(repeat: int, run) -> float:
-    """The fastest of `repeat` timed calls of `run` (each on replies no earlier call has seen)."""
-    best = float("inf")
+def slowest(responses: list[str], constraints: list[list[dict]], prompts: list[str],
+            top: int = 5) -> list[tuple[str, int, float]]:
+    """(checker id, checks, seconds) of the checkers that take longest in total, one at a time."""
+    spent: Counter[str] = Counter()
+    count: Counter[str] = Counter()
+    for response, listed, prompt in zip(responses, constraints, prompts):
+        for constraint in listed:
+            bound = bind(constraint)
+            started = time.perf_counter()
+            evaluate(bound, response, Context(prompt=prompt), "strict")
+            spent[bound.id] += time.perf_counter() - started
+            count[bound.id] += 1
+    return [(cid, count[cid], seconds) for cid, seconds in spent.most_common(top)]
+
+
+def best_of(repeat: int, run) -> tuple[float, float]:
+    """The fastest of `repeat` timed calls of `run` (each on replies no earlier call has seen):
+    (wall seconds, CPU seconds of this process)."""
+    best = (float("inf"), float("inf"))
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         run()
-        best = min(best, time.perf_counter() - started)
+        best = min(best, (time.perf_counter() - started, time.process_time() - cpu))
     return best
 
 
@@ -85,22 +105,28 @@ def main() -> None:
     def fresh() -> list[str]:
         return salted(responses, next(salts))
 
-    base_s = best_of(args.repeat, lambda: baseline(fresh(), constraints, prompts))
-    one_s = best_of(args.repeat, lambda: ifbench.rewards(fresh(), constraints, prompts=prompts))
-    two_s = best_of(args.repeat, lambda: ifbench.rewards(fresh(), constraints, prompts=prompts, workers=2))
+    load = os.getloadavg()[0]
+    base_s, base_cpu = best_of(args.repeat, lambda: baseline(fresh(), constraints, prompts))
+    one_s, one_cpu = best_of(args.repeat, lambda: ifbench.rewards(fresh(), constraints, prompts=prompts))
+    two_s, _ = best_of(args.repeat, lambda: ifbench.rewards(fresh(), constraints, prompts=prompts, workers=2))
     same = [baseline(responses, constraints, prompts),
             ifbench.rewards(responses, constraints, prompts=prompts),
             ifbench.rewards(responses, constraints, prompts=prompts, workers=2)]
+    by_checker = slowest(fresh(), constraints, prompts)
     pool.shutdown()
     assert same[0] == same[1] == same[2], "rewards differ between the baseline, workers=1 and workers=2"
 
     print(f"{len(responses)} replies, {checks} constraint checks (IFEval mix x{args.copies}), "
-          f"{os.cpu_count()} CPUs, best of {args.repeat}")
-    print(f"  baseline ifbench.check loop  {checks / base_s:9,.0f} checks/s  ({base_s:.2f} s)")
-    print(f"  rewards, workers=1           {checks / one_s:9,.0f} checks/s  ({one_s:.2f} s)"
-          f"  {base_s / one_s:.2f}x baseline")
+          f"{os.cpu_count()} CPUs, load average {load:.1f} at the start, best of {args.repeat}")
+    print(f"  baseline ifbench.check loop  {checks / base_s:9,.0f} checks/s  ({base_s:.2f} s; "
+          f"{checks / base_cpu:,.0f} per CPU-second)")
+    print(f"  rewards, workers=1           {checks / one_s:9,.0f} checks/s  ({one_s:.2f} s; "
+          f"{checks / one_cpu:,.0f} per CPU-second)  {base_s / one_s:.2f}x baseline")
     print(f"  rewards, workers=2           {checks / two_s:9,.0f} checks/s  ({two_s:.2f} s)"
           f"  {one_s / two_s:.2f}x workers=1")
+    print(f"  slowest checkers (one process, replies not seen before):")
+    for cid, n, seconds in by_checker:
+        print(f"    {cid:48s} {n:5d} checks  {seconds / n * 1e6:6.0f} us each  {seconds / one_s:4.0%} of workers=1")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
 """Worker processes for `rewards(..., workers=N)`.
 
 One pool per N, started on first use and kept for the life of the process (a trainer asks for
-rewards every step; starting processes each time would cost more than the checks). Workers come
-from a fork server, not a fork of the caller: a trainer holds threads (torch, tokenizers) that a
-plain fork would copy in an unknown state. Each worker loads the checkers and their tables once when it starts.
+rewards every step; starting processes each time would cost more than the checks). Workers are
+forked from the caller: a fork server or `spawn` would import the caller's `__main__` again in
+every worker, which re-runs a training script that has no `if __name__ == "__main__"` guard. The
+workers run only ifbench's checkers, which hold no lock another thread could own at the fork
+(the budget watchdog is rebuilt in the child, see checking/budget.py). Each worker loads the
+checkers and their tables once when it starts.
 
 Replies go out in contiguous chunks with the raw constraint lists they use; a worker binds each
 list once per chunk, so nothing but plain data crosses the process boundary, and the rewards
@@ -44,8 +47,7 @@ def _start_worker() -> None:
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     if workers not in _pools:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["ifbench.rl.pool"])
+        context = multiprocessing.get_context("fork")
         _pools[workers] = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
     return _pools[workers]
 
