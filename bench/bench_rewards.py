@@ -105,7 +105,7 @@ def main() -> None:
     def fresh() -> list[str]:
         return salted(responses, next(salts))
 
-    load = os.getloadavg()[0]
+    busy = os.getloadavg()[0]
     base_s, base_cpu = best_of(args.repeat, lambda: baseline(fresh(), constraints, prompts))
     one_s, one_cpu = best_of(args.repeat, lambda: ifbench.rewards(fresh(), constraints, prompts=prompts))
     two_s, _ = best_of(args.repeat, lambda: ifbench.rewards(fresh(), constraints, prompts=prompts, workers=2))
@@ -117,7 +117,7 @@ def main() -> None:
     assert same[0] == same[1] == same[2], "rewards differ between the baseline, workers=1 and workers=2"
 
     print(f"{len(responses)} replies, {checks} constraint checks (IFEval mix x{args.copies}), "
-          f"{os.cpu_count()} CPUs, load average {load:.1f} at the start, best of {args.repeat}")
+          f"{os.cpu_count()} CPUs, load average {busy:.1f} at the start, best of {args.repeat}")
     print(f"  baseline ifbench.check loop  {checks / base_s:9,.0f} checks/s  ({base_s:.2f} s; "
           f"{checks / base_cpu:,.0f} per CPU-second)")
     print(f"  rewards, workers=1           {checks / one_s:9,.0f} checks/s  ({one_s:.2f} s; "
