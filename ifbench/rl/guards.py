@@ -30,6 +30,8 @@ from typing import Any, Protocol
 
 import regex
 
+from ifbench.checking import budget
+from ifbench.checking.evaluate import CHECK_BUDGET_S
 from ifbench.checking.langid import base_language, detect_language
 from ifbench.checking.text import count_words, words
 
@@ -65,7 +67,17 @@ class Guard(Protocol):
 
 def apply_guards(guards: Iterable[Guard], answer: str, prompt: str | None,
                  constraints: Sequence[Constraint]) -> tuple[GuardOutcome, ...]:
-    return tuple(guard(answer, prompt, constraints) for guard in guards)
+    """Each guard's outcome; a guard that runs past the check budget zeroes the reward, saying so."""
+    return tuple(_within_budget(guard, answer, prompt, constraints) for guard in guards)
+
+
+def _within_budget(guard: Guard, answer: str, prompt: str | None,
+                   constraints: Sequence[Constraint]) -> GuardOutcome:
+    try:
+        return budget.within(CHECK_BUDGET_S, guard, answer, prompt, constraints)
+    except budget.OverBudget as over:
+        return GuardOutcome(type(guard).__name__, 0.0,
+                            f"gave up after {over.seconds:g} s on this answer ({len(answer)} characters)")
 
 
 @functools.lru_cache(maxsize=1)

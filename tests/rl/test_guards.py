@@ -105,3 +105,24 @@ def test_guards_work_in_batches_and_worker_processes():
     assert one == [0.0, 1.0] * 4
     assert ifbench.rewards(replies, constraints, prompts=[ZH_PROMPT] * 8, guards=DEFAULT_GUARDS,
                            workers=2) == one
+
+
+def test_a_guard_past_the_check_budget_zeroes_the_reward(monkeypatch):
+    from ifbench.rl import guards
+
+    monkeypatch.setattr(guards, "CHECK_BUDGET_S", 0.05)
+
+    class Stuck:
+        def __call__(self, answer, prompt, constraints):
+            while True:
+                pass
+
+    details = ifbench.reward_details("Hello my friend.", [{"id": "length.words", "max": 5}], guards=[Stuck()])
+    assert details.reward() == 0.0
+    assert details.guards[0].reason.startswith("gave up after 0.05 s")
+
+
+@pytest.mark.parametrize("answer", ["\x00\ufffd" * 500_000, "湖" * 1_000_000, "# h\n" * 200_000])
+def test_hostile_answers_get_a_reward_from_every_guard(answer):
+    value = ifbench.reward(answer, [{"id": "length.words", "min": 1}], prompt=ZH_PROMPT, guards=DEFAULT_GUARDS)
+    assert 0.0 <= value <= 1.0
