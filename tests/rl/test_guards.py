@@ -122,7 +122,7 @@ def test_a_guard_past_the_check_budget_zeroes_the_reward(monkeypatch):
     assert details.guards[0].reason.startswith("gave up after 0.05 s")
 
 
-@pytest.mark.parametrize("answer", ["\x00\ufffd" * 500_000, "湖" * 1_000_000, "# h\n" * 200_000])
+@pytest.mark.parametrize("answer", ["\x00\ufffd" * 200_000, "湖" * 300_000, "# h\n" * 50_000])
 def test_hostile_answers_get_a_reward_from_every_guard(answer):
     value = ifbench.reward(answer, [{"id": "length.words", "min": 1}], prompt=ZH_PROMPT, guards=DEFAULT_GUARDS)
     assert 0.0 <= value <= 1.0
