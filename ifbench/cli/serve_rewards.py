@@ -9,7 +9,7 @@ import socket
 import sys
 from typing import Any
 
-from ifbench.cli.output import literal, out
+from ifbench.cli.output import err, literal, out
 from ifbench.rl.api import CREDITS, MODES
 from ifbench.rl.guards import DEFAULT_GUARDS
 
@@ -36,14 +36,18 @@ def cmd_serve_rewards(args: argparse.Namespace) -> int:
     app = make_app(mode=args.mode, credit=args.credit, workers=args.workers,
                    guards=DEFAULT_GUARDS if args.guards else (),
                    max_request_bytes=int(args.max_request_mb * 1024 * 1024))
-    asyncio.run(_serve(app, args.host, args.port))
+    try:
+        listener = socket.create_server((args.host, args.port))  # bound here: port 0 can say which
+    except OSError as error:
+        err.print(literal(f"error: cannot listen on {args.host}:{args.port}: {error.strerror or error}"))
+        return 1
+    asyncio.run(_serve(app, listener, args.host))
     return 0
 
 
-async def _serve(app: Any, host: str, port: int) -> None:
+async def _serve(app: Any, listener: socket.socket, host: str) -> None:
     from aiohttp import web
 
-    listener = socket.create_server((host, port))  # bound here, so port 0 can say which it got
     runner = web.AppRunner(app)
     await runner.setup()
     await web.SockSite(runner, listener).start()

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 
 import aiohttp
@@ -87,3 +88,12 @@ def test_health(server):
             async with session.get(server + "/health") as response:
                 return response.status, await response.json()
     assert asyncio.run(go()) == (200, {"status": "ok"})
+
+
+def test_a_port_in_use_is_an_error_message(ifbench_script):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = subprocess.run([ifbench_script, "serve-rewards", "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
