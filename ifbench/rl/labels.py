@@ -9,6 +9,8 @@ open-instruct writes `ground_truth` with `str()` of a list):
 - IFEval / IFBench records: `{"instruction_id_list": [...], "kwargs": [...]}`;
 - ifbench's own: a list of `{"id": ..., **params}` mappings, or `{"constraints": [...]}`.
 
+numpy arrays (what a parquet data set gives for a list) count as lists.
+
 An instruction id maps to the namespace that has it: `ifeval:<id>` (Google's 25) first, then
 `ifbench:<id>` (IFBench's 58); an id already written with a namespace is kept. Null kwargs and
 null values in kwargs are dropped (the data sets fill every unused parameter with null). An id no
@@ -33,7 +35,7 @@ MAX_LABEL_CHARS = 1_000_000
 
 def constraints_from_label(label: Any) -> list[dict[str, Any]]:
     """The constraint list a training label stands for; ConstraintError if it cannot be read."""
-    value = _parse(label) if isinstance(label, (str, bytes)) else label
+    value = _parse(label) if isinstance(label, (str, bytes)) else _plain(label)
     if isinstance(value, list) and len(value) == 1 and isinstance(value[0], (str, bytes)):
         value = _parse(value[0])
     if isinstance(value, list) and len(value) == 1 and isinstance(value[0], Mapping) and "id" not in value[0]:
@@ -57,6 +59,7 @@ def constraints_from_label(label: Any) -> list[dict[str, Any]]:
 
 def from_instructions(ids: Any, kwargs: Any) -> list[dict[str, Any]]:
     """IFEval-style parallel lists of instruction ids and kwargs as ifbench constraints."""
+    ids, kwargs = _plain(ids), _plain(kwargs)
     if isinstance(kwargs, (str, bytes)):
         kwargs = _parse(kwargs)
     if not isinstance(ids, list) or not isinstance(kwargs, list) or len(ids) != len(kwargs):
@@ -95,6 +98,17 @@ def checker_id(instruction_id: Any) -> str:
 @lru_cache(maxsize=1)
 def _known_ids() -> frozenset[str]:
     return frozenset(spec.id for spec in all_checkers())
+
+
+def _plain(value: Any) -> Any:
+    """Python lists and dicts for the numpy arrays a parquet data set (verl's) holds, deeply."""
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        value = value.tolist()
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _parse(text: str | bytes) -> Any:

@@ -52,6 +52,14 @@ def test_kwargs_given_as_a_json_string():
                                              "num_words": 50, "relation": "less than"}]
 
 
+def test_numpy_arrays_from_a_parquet_data_set_are_lists():
+    numpy = pytest.importorskip("numpy")
+    label = {"instruction_id": numpy.array(["punctuation:no_comma", "keywords:existence"], dtype=object),
+             "kwargs": numpy.array([None, {"keywords": numpy.array(["湖", "lake"], dtype=object)}], dtype=object)}
+    assert constraints_from_label(label) == [{"id": "ifeval:punctuation:no_comma"},
+                                             {"id": "ifeval:keywords:existence", "keywords": ["湖", "lake"]}]
+
+
 def test_a_namespaced_id_is_kept():
     label = {"instruction_id": ["ifbench:count:word_count_range", "length.words"],
              "kwargs": [{"min_words": 1, "max_words": 9}, {"max": 9}]}
