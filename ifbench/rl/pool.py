@@ -5,8 +5,8 @@ rewards every step; starting processes each time would cost more than the checks
 forked from the caller: a fork server or `spawn` would import the caller's `__main__` again in
 every worker, which re-runs a training script that has no `if __name__ == "__main__"` guard. The
 workers run only ifbench's checkers, which hold no lock another thread could own at the fork
-(the budget watchdog is rebuilt in the child, see checking/budget.py). Each worker loads the
-checkers and their tables once when it starts.
+(the budget watchdog is rebuilt in the child, see checking/budget.py). The checkers and their
+tables are loaded in the caller first, so each worker starts with them.
 
 Replies go out in contiguous chunks with the raw constraint lists they use; a worker binds each
 list once per chunk, so nothing but plain data crosses the process boundary, and the rewards
@@ -38,8 +38,8 @@ Item = tuple[Any, "str | None", int]
 _pools: dict[int, ProcessPoolExecutor] = {}
 
 
-def _start_worker() -> None:
-    """Load now what the first checks would load: the checker modules, Punkt's and langdetect's tables."""
+def _load_tables() -> None:
+    """Load what the first checks would: the checker modules, Punkt's and langdetect's tables."""
     all_checkers()
     punkt.sentence_tokenizer()
     detect_language("warm up")
@@ -47,8 +47,9 @@ def _start_worker() -> None:
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     if workers not in _pools:
+        _load_tables()  # in the caller, before any fork: every worker starts with them loaded
         context = multiprocessing.get_context("fork")
-        _pools[workers] = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
+        _pools[workers] = ProcessPoolExecutor(workers, mp_context=context)
     return _pools[workers]
 
 
