@@ -6,7 +6,9 @@ batch is that set repeated `--copies` times (one constraint list per reply, as i
 Prints constraint checks per second (wall clock, and per CPU-second of this process, which a
 machine busy with other work does not distort) for the baseline loop (`ifbench.check`, one constraint and
 one reply at a time, binding each time), for `rewards` with workers=1 and workers=2, and the
-ratios, all measured in this run, and the checkers that take longest. The workers=2 pool is started and warmed before it is timed,
+ratios, all measured in this run, and the checkers that take longest. On a machine busy with
+other work the wall-clock gain of workers=2 is not what two idle cores give, so the CPU time its
+workers used is printed too. The workers=2 pool is started and warmed before it is timed,
 as a trainer reuses it every step.
 
     python bench/bench_rewards.py [--copies 4] [--repeat 3]
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import time
 from collections import Counter
@@ -76,6 +79,16 @@ def slowest(responses: list[str], constraints: list[list[dict]], prompts: list[s
     return [(cid, count[cid], seconds) for cid, seconds in spent.most_common(top)]
 
 
+def workers_cpu() -> float:
+    """CPU seconds used so far by this process's worker processes (Linux: /proc/PID/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for child in multiprocessing.active_children():
+        fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def best_of(repeat: int, run) -> tuple[float, float]:
     """The fastest of `repeat` timed calls of `run` (each on replies no earlier call has seen):
     (wall seconds, CPU seconds of this process)."""
@@ -97,7 +110,7 @@ def main() -> None:
     constraints, prompts = constraints * args.copies, prompts * args.copies
     checks = sum(map(len, constraints))
     # Checkers loaded, Punkt and langdetect tables read, the worker pool started: as in training.
-    pool.score([constraints[0]], [("warm up", None, 0)] * 2, "strict", "fraction", (), 2)
+    ifbench.rewards(["warm up"] * 2, constraints[0], workers=2)
     ifbench.rewards(responses, constraints, prompts=prompts)
 
     salts = iter(range(args.copies, 10**6, args.copies))
@@ -108,7 +121,9 @@ def main() -> None:
     busy = os.getloadavg()[0]
     base_s, base_cpu = best_of(args.repeat, lambda: baseline(fresh(), constraints, prompts))
     one_s, one_cpu = best_of(args.repeat, lambda: ifbench.rewards(fresh(), constraints, prompts=prompts))
+    before = workers_cpu()
     two_s, _ = best_of(args.repeat, lambda: ifbench.rewards(fresh(), constraints, prompts=prompts, workers=2))
+    two_cpu = (workers_cpu() - before) / args.repeat
     same = [baseline(responses, constraints, prompts),
             ifbench.rewards(responses, constraints, prompts=prompts),
             ifbench.rewards(responses, constraints, prompts=prompts, workers=2)]
@@ -124,6 +139,8 @@ def main() -> None:
           f"{checks / one_cpu:,.0f} per CPU-second)  {base_s / one_s:.2f}x baseline")
     print(f"  rewards, workers=2           {checks / two_s:9,.0f} checks/s  ({two_s:.2f} s)"
           f"  {one_s / two_s:.2f}x workers=1")
+    print(f"    its workers used {two_cpu:.2f} CPU-seconds per run against {one_cpu:.2f} for workers=1: "
+          f"on two idle cores about {2 * one_cpu / two_cpu:.2f}x workers=1")
     print(f"  slowest checkers (one process, replies not seen before):")
     for cid, n, seconds in by_checker:
         print(f"    {cid:48s} {n:5d} checks  {seconds / n * 1e6:6.0f} us each  {seconds / one_s:4.0%} of workers=1")

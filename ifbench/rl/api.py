@@ -17,6 +17,7 @@ the same rewards. `rewards` (batch.py) scores many replies, in worker processes 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -67,6 +68,11 @@ class RewardDetails:
         return base
 
 
+def constraints_key(constraints: Sequence[Mapping[str, Any]]) -> str:
+    """A canonical text of a constraint list: equal lists, equal keys."""
+    return json.dumps(constraints, sort_keys=True, ensure_ascii=False, default=repr)
+
+
 class ConstraintSet:
     """A list of constraints bound once, ready to score any number of replies."""
 
@@ -81,6 +87,7 @@ class ConstraintSet:
         self.constraints = [dict(constraint) if isinstance(constraint, Mapping) else constraint
                             for constraint in constraints]
         self.bound: tuple[BoundConstraint, ...] = tuple(bind(c) for c in self.constraints)
+        self.key = constraints_key(self.constraints)
 
     def details(self, response: Any, prompt: str | None, mode: CheckMode,
                 guards: Sequence[Guard] = ()) -> RewardDetails:

@@ -9,14 +9,13 @@ the same as with one worker.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ifbench.checking.evaluate import CheckMode
 from ifbench.errors import ConstraintError
 from ifbench.rl import pool
-from ifbench.rl.api import ConstraintSet, Credit, check_options
+from ifbench.rl.api import ConstraintSet, Credit, check_options, constraints_key
 from ifbench.rl.guards import Guard
 
 Constraints = Sequence[Mapping[str, Any]]
@@ -53,7 +52,7 @@ def rewards(
         return [sets[w].details(r, p, mode, guard_list).reward(credit)
                 for r, p, w in zip(responses, prompt_list, which)]
     items = list(zip(responses, prompt_list, which))
-    return pool.score([s.constraints for s in sets], items, mode, credit, guard_list, workers)
+    return pool.score([(s.key, s.constraints) for s in sets], items, mode, credit, guard_list, workers)
 
 
 def constraint_sets(constraints: Constraints | Sequence[Constraints],
@@ -75,7 +74,7 @@ def constraint_sets(constraints: Constraints | Sequence[Constraints],
     index_of: dict[str, int] = {}
     which = []
     for position, entry in enumerate(constraints):
-        key = json.dumps(entry, sort_keys=True, default=repr)
+        key = constraints_key(entry)  # type: ignore[arg-type]
         if key not in index_of:
             try:
                 sets.append(ConstraintSet(entry))  # type: ignore[arg-type]

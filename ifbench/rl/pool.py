@@ -9,14 +9,15 @@ workers run only ifbench's checkers, which hold no lock another thread could own
 tables are loaded in the caller first, so each worker starts with them.
 
 Replies go out in contiguous chunks with the raw constraint lists they use; a worker binds each
-list once per chunk, so nothing but plain data crosses the process boundary, and the rewards
-come back in order.
+list the first time it sees it and keeps it, so nothing but plain data crosses the process
+boundary, and the rewards come back in order.
 """
 
 from __future__ import annotations
 
 import atexit
 import multiprocessing
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -35,7 +36,11 @@ CHUNKS_PER_WORKER = 4
 Item = tuple[Any, "str | None", int]
 """(response, prompt, index of its constraint list)."""
 
+BOUND_KEPT = 4096
+"""Bound constraint lists a worker keeps (a data set's prompts come back every epoch)."""
+
 _pools: dict[int, ProcessPoolExecutor] = {}
+_bound_sets: OrderedDict[str, ConstraintSet] = OrderedDict()  # in each worker
 
 
 def _load_tables() -> None:
@@ -60,20 +65,31 @@ def shutdown() -> None:
         _pools.popitem()[1].shutdown(wait=True, cancel_futures=True)
 
 
-def _score_chunk(lists: Sequence[Sequence[Mapping[str, Any]]], items: Sequence[Item],
+def _bound(key: str, constraints: Sequence[Mapping[str, Any]]) -> ConstraintSet:
+    """The worker's bound copy of a constraint list, bound on first sight (kept across chunks)."""
+    if key in _bound_sets:
+        _bound_sets.move_to_end(key)
+    else:
+        _bound_sets[key] = ConstraintSet(constraints)
+        if len(_bound_sets) > BOUND_KEPT:
+            _bound_sets.popitem(last=False)
+    return _bound_sets[key]
+
+
+def _score_chunk(lists: Sequence[tuple[str, Sequence[Mapping[str, Any]]]], items: Sequence[Item],
                  mode: CheckMode, credit: Credit, guards: tuple[Guard, ...]) -> list[float]:
-    sets: dict[int, ConstraintSet] = {}
-    scores = []
-    for response, prompt, which in items:
-        if which not in sets:
-            sets[which] = ConstraintSet(lists[which])
-        scores.append(sets[which].details(response, prompt, mode, guards).reward(credit))
-    return scores
+    sets = [_bound(key, constraints) for key, constraints in lists]
+    return [sets[which].details(response, prompt, mode, guards).reward(credit)
+            for response, prompt, which in items]
 
 
-def score(lists: Sequence[Sequence[Mapping[str, Any]]], items: Sequence[Item], mode: CheckMode,
-          credit: Credit, guards: tuple[Guard, ...], workers: int) -> list[float]:
-    """The reward of each item, in order, scored by `workers` processes."""
+def score(lists: Sequence[tuple[str, Sequence[Mapping[str, Any]]]], items: Sequence[Item],
+          mode: CheckMode, credit: Credit, guards: tuple[Guard, ...], workers: int) -> list[float]:
+    """The reward of each item, in order, scored by `workers` processes.
+
+    `lists` holds (key, constraint list) pairs, the key a canonical text of the list (see
+    `constraints_key`): a worker binds each list once and keeps it for later chunks and calls.
+    """
     size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
     chunks = [items[start:start + size] for start in range(0, len(items), size)]
     executor = _pool(workers)
