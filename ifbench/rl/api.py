@@ -70,13 +70,16 @@ class RewardDetails:
 
 def constraints_key(constraints: Sequence[Mapping[str, Any]]) -> str:
     """A canonical text of a constraint list: equal lists, equal keys."""
-    return json.dumps(constraints, sort_keys=True, ensure_ascii=False, default=repr)
+    try:
+        return json.dumps(constraints, sort_keys=True, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError):  # keys that do not sort (1 and "a"), a list that holds itself
+        return repr(constraints)
 
 
 class ConstraintSet:
     """A list of constraints bound once, ready to score any number of replies."""
 
-    def __init__(self, constraints: Sequence[Mapping[str, Any]]):
+    def __init__(self, constraints: Sequence[Mapping[str, Any]], key: str | None = None):
         if isinstance(constraints, (str, bytes, Mapping)) or not isinstance(constraints, Sequence):
             raise ConstraintError(
                 "constraints are a list of mappings like [{'id': 'length.words', 'max': 100}], "
@@ -87,7 +90,8 @@ class ConstraintSet:
         self.constraints = [dict(constraint) if isinstance(constraint, Mapping) else constraint
                             for constraint in constraints]
         self.bound: tuple[BoundConstraint, ...] = tuple(bind(c) for c in self.constraints)
-        self.key = constraints_key(self.constraints)
+        self.key = key if key is not None else constraints_key(self.constraints)
+        """`constraints_key` of the list: equal lists, equal keys (given when already known)."""
 
     def details(self, response: Any, prompt: str | None, mode: CheckMode,
                 guards: Sequence[Guard] = ()) -> RewardDetails:

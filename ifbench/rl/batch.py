@@ -70,16 +70,20 @@ def constraint_sets(constraints: Constraints | Sequence[Constraints],
             f"{len(constraints)} constraint lists for {n} responses: give one list per response, "
             "or one list of constraint mappings shared by all"
         )
+    constraints = list(constraints)  # every entry alive while its id() is a key below
     sets: list[ConstraintSet] = []
     index_of: dict[str, int] = {}
+    by_object: dict[int, int] = {}  # a list object seen before needs no key (labels parsed once)
     which = []
     for position, entry in enumerate(constraints):
-        key = constraints_key(entry)  # type: ignore[arg-type]
-        if key not in index_of:
-            try:
-                sets.append(ConstraintSet(entry))  # type: ignore[arg-type]
-            except ConstraintError as error:
-                raise ConstraintError(f"constraints of response {position}: {error}") from None
-            index_of[key] = len(sets) - 1
-        which.append(index_of[key])
+        if id(entry) not in by_object:
+            key = constraints_key(entry)  # type: ignore[arg-type]
+            if key not in index_of:
+                try:
+                    sets.append(ConstraintSet(entry, key))  # type: ignore[arg-type]
+                except ConstraintError as error:
+                    raise ConstraintError(f"constraints of response {position}: {error}") from None
+                index_of[key] = len(sets) - 1
+            by_object[id(entry)] = index_of[key]
+        which.append(by_object[id(entry)])
     return sets, which

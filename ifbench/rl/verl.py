@@ -42,5 +42,14 @@ def compute_score_batch(data_sources: Sequence[str], solution_strs: Sequence[str
                         workers: int | None = None) -> list[float]:
     """The rewards of a batch, in order: what verl's batch reward manager expects."""
     infos = list(extra_infos) if extra_infos is not None else [None] * len(solution_strs)
-    return rewards(list(solution_strs), [constraints_from_label(label) for label in ground_truths],
+    parsed: dict[str, list[dict[str, Any]]] = {}  # a group of replies shares its label: read it once
+    constraints = []
+    for label in ground_truths:
+        if not isinstance(label, str):
+            constraints.append(constraints_from_label(label))
+            continue
+        if label not in parsed:
+            parsed[label] = constraints_from_label(label)
+        constraints.append(parsed[label])
+    return rewards(list(solution_strs), constraints,
                    prompts=[_prompt(info) for info in infos], mode=mode, credit=credit, workers=workers)
