@@ -89,21 +89,30 @@ def score(lists: Sequence[tuple[str, Sequence[Mapping[str, Any]]]], items: Seque
 
     `lists` holds (key, constraint list) pairs, the key a canonical text of the list (see
     `constraints_key`): a worker binds each list once and keeps it for later chunks and calls.
+    A pool whose worker died (killed for memory, say) is replaced and the batch scored again,
+    once; a second death raises BrokenProcessPool.
     """
     size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
-    chunks = [items[start:start + size] for start in range(0, len(items), size)]
-    executor = _pool(workers)
-    futures = []
-    for chunk in chunks:
+    chunks = []
+    for start in range(0, len(items), size):
+        chunk = items[start:start + size]
         used = sorted({which for _, _, which in chunk})
         local = {which: position for position, which in enumerate(used)}
-        futures.append(executor.submit(
-            _score_chunk, [lists[which] for which in used],
-            [(response, prompt, local[which]) for response, prompt, which in chunk],
-            mode, credit, guards))
+        chunks.append(([lists[which] for which in used],
+                       [(response, prompt, local[which]) for response, prompt, which in chunk]))
     try:
+        return _run(workers, chunks, mode, credit, guards)
+    except BrokenProcessPool:
+        return _run(workers, chunks, mode, credit, guards)  # once more, on a new pool
+
+
+def _run(workers: int, chunks: list[tuple[list[Any], list[Item]]], mode: CheckMode, credit: Credit,
+         guards: tuple[Guard, ...]) -> list[float]:
+    executor = _pool(workers)
+    try:
+        futures = [executor.submit(_score_chunk, used, chunk, mode, credit, guards) for used, chunk in chunks]
         return [value for future in futures for value in future.result()]
     except BrokenProcessPool:
-        _pools.pop(workers, None)  # a broken pool (a worker died) is not reused
+        _pools.pop(workers, None)  # a broken pool is not reused
         executor.shutdown(wait=False, cancel_futures=True)
         raise

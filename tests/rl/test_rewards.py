@@ -125,6 +125,23 @@ def test_workers_give_the_same_rewards_in_order():
     assert len(set(one)) > 1  # the replies differ, so order matters
 
 
+def test_a_worker_that_dies_is_replaced():
+    import multiprocessing
+    import os
+    import signal
+
+    per_reply = [SHORT_NO_COMMA if i % 3 else ZH_SHORT for i in range(len(REPLIES))]
+    one = ifbench.rewards(REPLIES, per_reply, workers=2)
+    killed = set()
+    for child in multiprocessing.active_children():  # the pool's workers, killed as by the OOM killer
+        os.kill(child.pid, signal.SIGKILL)
+        child.join()
+        killed.add(child.pid)
+    assert killed
+    assert ifbench.rewards(REPLIES, per_reply, workers=2) == one
+    assert killed.isdisjoint(child.pid for child in multiprocessing.active_children())
+
+
 def test_rewards_are_deterministic():
     first = ifbench.rewards(REPLIES, ZH_SHORT, mode="loose")
     assert all(ifbench.rewards(REPLIES, ZH_SHORT, mode="loose") == first for _ in range(3))
