@@ -101,8 +101,7 @@ class ConstraintSet:
             return RewardDetails(self._all_fail(reason), "none", ())
         answer = split_reasoning(response)
         if answer.reasoning == "unclosed":
-            return RewardDetails(self._all_fail(UNCLOSED_REASON), "unclosed",
-                                 apply_guards(guards, "", prompt, self.constraints))
+            return RewardDetails(self._all_fail(UNCLOSED_REASON), "unclosed")
         context = Context(prompt=prompt)
         verdicts = []
         for bound in self.bound:
