@@ -4,6 +4,7 @@ from ifbench.checking.base import Context, CountParams, Example, Params, Verdict
 from ifbench.checking.evaluate import check, checkers_catalog
 from ifbench.checking.registry import checker
 from ifbench.errors import ConstraintError, IfbenchError, TaskFileError
+from ifbench.rl import reward, reward_details, rewards
 
 __version__ = "0.1.0"
 """The one place the version is written; pyproject.toml reads it from here."""
@@ -20,4 +21,7 @@ __all__ = [
     "check",
     "checker",
     "checkers_catalog",
+    "reward",
+    "reward_details",
+    "rewards",
 ]

@@ -6,7 +6,9 @@ import argparse
 import sys
 
 from ifbench import __version__
-from ifbench.cli import checkers, generate, leaderboard, lint, run, score, suitecard, validate
+from ifbench.cli import (
+    checkers, generate, leaderboard, lint, run, score, serve_rewards, suitecard, validate,
+)
 from ifbench.cli.output import err, literal
 from ifbench.errors import IfbenchError, TaskFileError
 
@@ -17,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ifbench {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (validate, checkers, score, run, leaderboard, lint, suitecard, generate):
+    for command in (validate, checkers, score, run, leaderboard, lint, suitecard, generate,
+                    serve_rewards):
         command.add_parser(commands)
     return parser
 

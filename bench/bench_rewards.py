@@ -1,0 +1,151 @@
+"""Throughput of `ifbench.rewards` on IFEval's constraint mix, against a loop of `ifbench.check`.
+
+Data: IFEval's 541 prompts with their constraints (834 checks) and GPT-4's archived replies, from
+`shared/conformance/ifeval/` beside the repository (or the folder in $IFBENCH_IFEVAL_DATA). The
+batch is that set repeated `--copies` times (one constraint list per reply, as in a GRPO batch).
+Prints constraint checks per second (wall clock, and per CPU-second of this process, which a
+machine busy with other work does not distort) for the baseline loop (`ifbench.check`, one constraint and
+one reply at a time, binding each time), for `rewards` with workers=1 and workers=2, and the
+ratios, all measured in this run, and the checkers that take longest. On a machine busy with
+other work the wall-clock gain of workers=2 is not what two idle cores give, so the CPU time its
+workers used is printed too. The workers=2 pool is started and warmed before it is timed,
+as a trainer reuses it every step.
+
+    python bench/bench_rewards.py [--copies 4] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import time
+from collections import Counter
+from pathlib import Path
+
+import ifbench
+from ifbench.checking.base import Context
+from ifbench.checking.evaluate import bind, evaluate
+from ifbench.rl import pool
+
+DATA = Path(os.environ.get("IFBENCH_IFEVAL_DATA")
+            or Path(__file__).resolve().parents[2] / "shared" / "conformance" / "ifeval")
+
+
+def _jsonl(name: str) -> list[dict]:
+    with open(DATA / name, encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
+
+
+def load() -> tuple[list[str], list[list[dict]], list[str]]:
+    """Replies, their constraint lists and their prompts, in IFEval's order."""
+    replies = {row["prompt"]: row["response"] for row in _jsonl("input_response_data_gpt4_20231107_145030.jsonl")}
+    responses, constraints, prompts = [], [], []
+    for task in _jsonl("input_data_gpt4_20231107_145030.jsonl"):
+        responses.append(replies[task["prompt"]])
+        prompts.append(task["prompt"])
+        constraints.append([{"id": "ifeval:" + iid, **{k: v for k, v in kwargs.items() if v is not None}}
+                            for iid, kwargs in zip(task["instruction_id_list"], task["kwargs"])])
+    return responses, constraints, prompts
+
+
+def salted(responses: list[str], salt: int) -> list[str]:
+    """The replies made unique to one timed run, so no run is sped up by caches an earlier one filled.
+
+    The salt is a run of zero-width spaces at the end (some verdicts change, e.g. "ends with");
+    rewards are compared between the three ways on one salt, untimed.
+    """
+    return [response + "\u200b" * salt for response in responses]
+
+
+def baseline(responses: list[str], constraints: list[list[dict]], prompts: list[str]) -> list[float]:
+    return [sum(ifbench.check(r, c, prompt=p).passed for c in cs) / len(cs)
+            for r, cs, p in zip(responses, constraints, prompts)]
+
+
+def slowest(responses: list[str], constraints: list[list[dict]], prompts: list[str],
+            top: int = 5) -> list[tuple[str, int, float]]:
+    """(checker id, checks, seconds) of the checkers that take longest in total, one at a time."""
+    spent: Counter[str] = Counter()
+    count: Counter[str] = Counter()
+    for response, listed, prompt in zip(responses, constraints, prompts):
+        for constraint in listed:
+            bound = bind(constraint)
+            started = time.perf_counter()
+            evaluate(bound, response, Context(prompt=prompt), "strict")
+            spent[bound.id] += time.perf_counter() - started
+            count[bound.id] += 1
+    return [(cid, count[cid], seconds) for cid, seconds in spent.most_common(top)]
+
+
+def workers_cpu() -> float:
+    """CPU seconds used so far by this process's worker processes (Linux: /proc/PID/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for child in multiprocessing.active_children():
+        fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def timed(run) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) of one call of `run`."""
+    started, cpu = time.perf_counter(), time.process_time()
+    run()
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=4, help="times the IFEval set is repeated in the batch")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each; the fastest counts")
+    args = parser.parse_args()
+    responses, constraints, prompts = load()
+    responses = [r for copy in range(args.copies) for r in salted(responses, copy)]
+    constraints, prompts = constraints * args.copies, prompts * args.copies
+    checks = sum(map(len, constraints))
+    # Checkers loaded, Punkt and langdetect tables read, the worker pool started: as in training.
+    ifbench.rewards(["warm up"] * 2, constraints[0], workers=2)
+    ifbench.rewards(responses, constraints, prompts=prompts)
+
+    salts = iter(range(args.copies, 10**6, args.copies))
+
+    def fresh() -> list[str]:
+        return salted(responses, next(salts))
+
+    busy = os.getloadavg()[0]
+    # The three take turns, so a change in the machine's load hits each alike; the fastest run counts.
+    runs: dict[str, list[tuple[float, float]]] = {"base": [], "one": [], "two": []}
+    two_cpu = 0.0
+    for _ in range(args.repeat):
+        runs["base"].append(timed(lambda: baseline(fresh(), constraints, prompts)))
+        runs["one"].append(timed(lambda: ifbench.rewards(fresh(), constraints, prompts=prompts)))
+        before = workers_cpu()
+        runs["two"].append(timed(lambda: ifbench.rewards(fresh(), constraints, prompts=prompts, workers=2)))
+        two_cpu += (workers_cpu() - before) / args.repeat
+    (base_s, base_cpu), (one_s, one_cpu), (two_s, _) = (min(runs[k]) for k in ("base", "one", "two"))
+    same = [baseline(responses, constraints, prompts),
+            ifbench.rewards(responses, constraints, prompts=prompts),
+            ifbench.rewards(responses, constraints, prompts=prompts, workers=2)]
+    by_checker = slowest(fresh(), constraints, prompts)
+    pool.shutdown()
+    assert same[0] == same[1] == same[2], "rewards differ between the baseline, workers=1 and workers=2"
+
+    print(f"{len(responses)} replies, {checks} constraint checks (IFEval mix x{args.copies}), "
+          f"{os.cpu_count()} CPUs, load average {busy:.1f} at the start, best of {args.repeat}")
+    print(f"  baseline ifbench.check loop  {checks / base_s:9,.0f} checks/s  ({base_s:.2f} s; "
+          f"{checks / base_cpu:,.0f} per CPU-second)")
+    print(f"  rewards, workers=1           {checks / one_s:9,.0f} checks/s  ({one_s:.2f} s; "
+          f"{checks / one_cpu:,.0f} per CPU-second)  {base_s / one_s:.2f}x baseline")
+    print(f"  rewards, workers=2           {checks / two_s:9,.0f} checks/s  ({two_s:.2f} s)"
+          f"  {one_s / two_s:.2f}x workers=1")
+    print(f"    its workers used {two_cpu:.2f} CPU-seconds per run against {one_cpu:.2f} for workers=1: "
+          f"on two idle cores about {2 * one_cpu / two_cpu:.2f}x workers=1")
+    print(f"  slowest checkers (one process, replies not seen before):")
+    for cid, n, seconds in by_checker:
+        print(f"    {cid:48s} {n:5d} checks  {seconds / n * 1e6:6.0f} us each  {seconds / one_s:4.0%} of workers=1")
+
+
+if __name__ == "__main__":
+    main()
