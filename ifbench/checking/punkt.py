@@ -15,12 +15,19 @@ sorted can. `TABLE_SHA256` holds the SHA-256 of the sorted lines of each genuine
 `shared/conformance/ifeval/README.md`); `table_digests()` recomputes them from the data
 used here, and the tests compare the two.
 
-nltk is imported on first use only (it takes a few hundred milliseconds).
+nltk's tokenizer modules are imported on first use only, and without nltk's package
+`__init__` (`_bare_import`), which imports all of nltk (a few hundred milliseconds) for the
+dozen modules these two tokenizers are made of; the tables likewise without `punkt`'s own
+tokenizer.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
+import importlib.util
+import sys
+import types
 from functools import lru_cache
 from typing import Any
 
@@ -49,10 +56,9 @@ class _OrthoContext(dict):  # type: ignore[type-arg]
         return 0
 
 
+@lru_cache(maxsize=1)
 def _model() -> Any:
-    from punkt.data import english
-
-    return english
+    return _bare_import("punkt.data.english", ("punkt", "punkt.data"))
 
 
 def table_lines() -> dict[str, list[str]]:
@@ -74,10 +80,43 @@ def table_digests() -> dict[str, tuple[str, int]]:
     }
 
 
+def _bare_import(name: str, packages: tuple[str, ...]) -> types.ModuleType:
+    """The module `name` (`nltk.tokenize.punkt`), imported without running the `__init__` of
+    its parent `packages` (`nltk`, `nltk.tokenize`) unless the top one is imported already.
+
+    The packages are stood in for by empty ones with the same search path while `name` and
+    what it imports load; afterwards every module of the top package loaded meanwhile leaves
+    `sys.modules` again, so a later `import nltk` elsewhere builds the whole, genuine package.
+    """
+    top = packages[0]
+    if top in sys.modules:
+        return importlib.import_module(name)
+    before = set(sys.modules)
+    try:
+        for package in packages:
+            spec = importlib.util.find_spec(package)
+            if spec is None or spec.submodule_search_locations is None:
+                raise ModuleNotFoundError(f"No module named {package!r}", name=package)
+            stand_in = types.ModuleType(package)
+            stand_in.__path__ = list(spec.submodule_search_locations)
+            stand_in.__spec__ = spec
+            sys.modules[package] = stand_in
+        return importlib.import_module(name)
+    finally:
+        for loaded in set(sys.modules) - before:
+            if loaded == top or loaded.startswith(top + "."):
+                del sys.modules[loaded]
+
+
+def _nltk_module(name: str) -> types.ModuleType:
+    return _bare_import(name, ("nltk", "nltk.tokenize"))
+
+
 @lru_cache(maxsize=1)
 def sentence_tokenizer() -> Any:
     """NLTK's `PunktSentenceTokenizer` with the English parameters (built once)."""
-    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+    tokenize = _nltk_module("nltk.tokenize.punkt")
+    PunktParameters, PunktSentenceTokenizer = tokenize.PunktParameters, tokenize.PunktSentenceTokenizer
 
     model = _model()
     params = PunktParameters()
@@ -90,9 +129,7 @@ def sentence_tokenizer() -> Any:
 
 @lru_cache(maxsize=1)
 def _word_tokenizer() -> Any:
-    from nltk.tokenize.destructive import NLTKWordTokenizer
-
-    return NLTKWordTokenizer()
+    return _nltk_module("nltk.tokenize.destructive").NLTKWordTokenizer()
 
 
 @lru_cache(maxsize=4096)
