@@ -242,7 +242,7 @@ def with_protocol(manifest: RunManifest) -> RunManifest:
 
 
 def scored_manifest(
-    previous: RunManifest | None, tasks: list[Task], results: list[ResultRecord], responses: Path,
+    previous: RunManifest | None, tasks: list[Task], models: Iterable[str], responses: Path,
     scoring: Scoring,
 ) -> RunManifest:
     """run.json after `ifbench score`: the run's own (if any) with this scoring's provenance."""
@@ -251,7 +251,7 @@ def scored_manifest(
     return RunManifest(
         status="scored",
         ifbench_version=scoring.ifbench_version,
-        model=", ".join(sorted({result.model for result in results})),
+        model=", ".join(sorted(set(models))),
         suites=suite_hashes(tasks),
         finished_at=scoring.scored_at,
         scoring=scoring,
