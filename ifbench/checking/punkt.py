@@ -124,7 +124,16 @@ def sentence_tokenizer() -> Any:
     params.collocations = set(model.COLLOCATIONS)
     params.sent_starters = set(model.SENT_STARTERS)
     params.ortho_context = _OrthoContext(model.ORTHO_CONTEXT)
-    return PunktSentenceTokenizer(params)
+    tokenizer = PunktSentenceTokenizer(params)
+    # Most of Punkt's time goes to deciding, for each `.`/`?`/`!`, whether the few words around
+    # it hold a sentence break: a pure function of that context text. A reply's loose variants
+    # (and a repeated reply) ask about the same contexts again.
+    tokenizer.text_contains_sentbreak = lru_cache(maxsize=CONTEXT_CACHE)(tokenizer.text_contains_sentbreak)
+    return tokenizer
+
+
+CONTEXT_CACHE = 8192
+"""Punkt contexts remembered (each a few words of text; a few MB in all)."""
 
 
 @lru_cache(maxsize=1)
@@ -147,6 +156,14 @@ def sentences(text: str) -> list[str]:
 def _sentences(text: str) -> tuple[str, ...]:
     # Cached: strict and loose scoring, and two checkers of one task, split the same text.
     return tuple(sentence_tokenizer().tokenize(text))
+
+
+def clear_caches() -> None:
+    """Forget every text seen (for benchmarks that measure the work, not the memo)."""
+    _sentences.cache_clear()
+    _sentence_words.cache_clear()
+    if sentence_tokenizer.cache_info().currsize:
+        sentence_tokenizer().text_contains_sentbreak.cache_clear()
 
 
 def word_tokenize(text: str) -> list[str]:
