@@ -116,15 +116,28 @@ def _nltk_module(name: str) -> types.ModuleType:
 def sentence_tokenizer() -> Any:
     """NLTK's `PunktSentenceTokenizer` with the English parameters (built once)."""
     tokenize = _nltk_module("nltk.tokenize.punkt")
-    PunktParameters, PunktSentenceTokenizer = tokenize.PunktParameters, tokenize.PunktSentenceTokenizer
 
     model = _model()
-    params = PunktParameters()
+    params = tokenize.PunktParameters()
     params.abbrev_types = set(model.ABBREV_TYPES)
     params.collocations = set(model.COLLOCATIONS)
     params.sent_starters = set(model.SENT_STARTERS)
     params.ortho_context = _OrthoContext(model.ORTHO_CONTEXT)
-    tokenizer = PunktSentenceTokenizer(params)
+
+    class LanguageVars(tokenize.PunktLanguageVars):  # type: ignore[misc, name-defined]
+        __slots__ = ()
+        re_boundary_realignment = _raw(tokenize.PunktLanguageVars.re_boundary_realignment)
+
+    class Token(tokenize.PunktToken):  # type: ignore[misc, name-defined]
+        _RE_ELLIPSIS = _raw(tokenize.PunktToken._RE_ELLIPSIS)
+        _RE_NUMERIC = _raw(tokenize.PunktToken._RE_NUMERIC)
+        _RE_INITIAL = _raw(tokenize.PunktToken._RE_INITIAL)
+        _RE_ALPHA = _raw(tokenize.PunktToken._RE_ALPHA)
+
+    language = LanguageVars()
+    language._re_word_tokenizer = _raw(language._word_tokenizer_re())
+    language._re_period_context = _raw(language.period_context_re())
+    tokenizer = tokenize.PunktSentenceTokenizer(params, lang_vars=language, token_cls=Token)
     # Most of Punkt's time goes to deciding, for each `.`/`?`/`!`, whether the few words around
     # it hold a sentence break: a pure function of that context text. A reply's loose variants
     # (and a repeated reply) ask about the same contexts again.
@@ -138,7 +151,20 @@ CONTEXT_CACHE = 8192
 
 @lru_cache(maxsize=1)
 def _word_tokenizer() -> Any:
-    return _nltk_module("nltk.tokenize.destructive").NLTKWordTokenizer()
+    tokenizer = _nltk_module("nltk.tokenize.destructive").NLTKWordTokenizer()
+    for name in ("STARTING_QUOTES", "ENDING_QUOTES", "PUNCTUATION", "CONVERT_PARENTHESES"):
+        setattr(tokenizer, name, [(_raw(pattern), replacement) for pattern, replacement in getattr(tokenizer, name)])
+    for name in ("PARENS_BRACKETS", "DOUBLE_DASHES"):
+        pattern, replacement = getattr(tokenizer, name)
+        setattr(tokenizer, name, (_raw(pattern), replacement))
+    return tokenizer
+
+
+def _raw(pattern: Any) -> Any:
+    """The compiled `regex` pattern inside nltk's `redos.TimedPattern`, which runs every match
+    through a Python wrapper to pass a 5 s wall-clock `timeout`. The patterns are nltk's own,
+    fixed ones, and texts are at most MAX_CHARS long; `evaluate`'s budget bounds the whole check."""
+    return getattr(pattern, "_rx", pattern)
 
 
 @lru_cache(maxsize=4096)
