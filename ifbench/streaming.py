@@ -127,6 +127,24 @@ def _score(item: Item) -> tuple[str, tuple[int, ...]]:
     )
 
 
+def _warm() -> None:
+    """Bind every task's constraints and load the tokenizer tables and language profiles they use."""
+    assert _job is not None
+    for number, task in enumerate(_job.index.tasks):
+        if number not in _job.bound:
+            _job.bound[number] = [[c.bind() for c in t.constraints] for t in task.user_turns()]
+    ids = {c.id for bound in _job.bound.values() for turn in bound for c in turn}
+    if any(i.startswith(("ifeval:", "ifbench")) for i in ids):
+        from ifbench.checking import punkt
+
+        punkt.sentence_tokenizer()
+        punkt.word_tokenize("Warm up.")
+    if any("language" in i for i in ids):
+        from ifbench.checking.langid import detect_language
+
+        detect_language("Warm up the language profiles.")
+
+
 def _score_batch(items: list[Item]) -> list[tuple[str, tuple[int, ...]]]:
     return [_score(item) for item in items]
 
@@ -212,6 +230,7 @@ def _in_parallel(items: Iterator[Item], workers: int) -> Iterator[tuple[str, tup
     """`map(_score, items)` by `workers` forked processes, in order, a bounded number ahead."""
     import multiprocessing
 
+    _warm()  # once here, not once per worker
     gc.freeze()  # the inherited index and tasks stay shared: a child's GC does not touch them
     pool = multiprocessing.get_context("fork").Pool(workers)
     try:
