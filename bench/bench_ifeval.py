@@ -1,113 +1,167 @@
-"""Scoring IFEval's 541 archived GPT-4 responses with the `ifeval:` checkers, strict and loose.
+"""ifbench against IFEval's own scorer on IFEval's 541 archived GPT-4 responses, strict and loose.
 
-Prints the import and warm-up times (nltk import, Punkt tables, langdetect profiles)
-apart from the scoring time, and the headline numbers so a run also shows the verdicts
-are the official ones (417/541, 698/834 strict; 431/541, 714/834 loose).
+The baseline is measured in the same run, never written down: lm-evaluation-harness's
+`lm_eval.tasks.ifeval` (Google's IFEval code, copied) from PyPI, installed with nltk, langdetect
+and immutabledict into a venv of its own (`--ref-venv`, made on first use and kept; nltk at the
+version ifbench uses). Its Punkt data is written from the same tables ifbench uses (no download).
+`_reference_ifeval.py` drives it the way Google's `evaluation_main` does.
 
-External comparison: IFEval's own scorer (`python -m instruction_following_eval.evaluation_main`
-with nltk 3.10.4) takes about 2.0 s for the whole process, strict and loose, on this machine.
+Two figures, each as ifbench / reference and as the ratio:
+- whole process: `ifbench score` (load the tasks, score, write results.jsonl and run.json) against
+  the reference script (import, read, score strict and loose, write both result files). The runs
+  alternate, `--repeat` of each; the best wall time and CPU time (user + sys) of each side count.
+- in-process: one scoring pass over the 541 responses, strict and loose, in a warm process with
+  every per-text cache emptied first; the best of `--repeat` passes on each side.
+The load average is printed before and after: on a shared machine, CPU time is the steadier figure.
+Verdict counts of both are printed; ifbench's must be IFEval's official ones (417/541, 698/834
+strict; 431/541, 714/834 loose); the reference's own vary by one or two (langdetect is unseeded).
 
-    python bench/bench_ifeval.py [--repeat 3]
+    python bench/bench_ifeval.py [--repeat 5] [--ref-venv /tmp/ifbench-bench-ref-venv]
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from importlib.metadata import version
+from pathlib import Path
 
-_started = time.perf_counter()
-import ifbench  # noqa: E402  (timed)
-
-_imported = time.perf_counter()
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-DATA = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "ifeval"
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parents[1] / "shared" / "conformance" / "ifeval"
+INPUT = DATA / "input_data_gpt4_20231107_145030.jsonl"
+RESPONSES = DATA / "input_response_data_gpt4_20231107_145030.jsonl"
+REFERENCE = "lm_eval==0.4.13"
+"""The reference scorer's package: lm-evaluation-harness, whose tasks/ifeval is Google's IFEval code."""
+OFFICIAL = {"strict": (417, 698), "loose": (431, 714)}
 
 
-def _jsonl(name: str) -> list[dict]:
-    with open(DATA / name, encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines]
+def loadavg() -> str:
+    """The 1, 5 and 15 minute load averages."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
-def score(tasks: list[dict], responses: dict[str, str]) -> dict[str, tuple[int, int]]:
-    """Mode -> (prompts passed, instructions passed)."""
-    totals = {}
-    for mode in ("strict", "loose"):
-        prompts = instructions = 0
-        for task in tasks:
-            response = responses[task["prompt"]]
-            verdicts = [
-                ifbench.check(
-                    response,
-                    {"id": "ifeval:" + iid, **{k: v for k, v in kwargs.items() if v is not None}},
-                    prompt=task["prompt"],
-                    mode=mode,
-                ).passed
-                for iid, kwargs in zip(task["instruction_id_list"], task["kwargs"])
-            ]
-            prompts += all(verdicts)
-            instructions += sum(verdicts)
-        totals[mode] = (prompts, instructions)
-    return totals
+def reference_venv(path: Path) -> Path:
+    """The reference venv's python, made (and kept) on first use."""
+    python = path / "bin" / "python"
+    wanted = f"{REFERENCE} nltk=={version('nltk')} langdetect immutabledict packaging"
+    marker = path / "ifbench-bench.txt"
+    if python.exists() and marker.exists() and marker.read_text() == wanted:
+        return python
+    print(f"making the reference venv {path}: {wanted}", flush=True)
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(path)], check=True)
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, f"nltk=={version('nltk')}", "langdetect", "immutabledict", "packaging"], check=True)
+    # --no-deps: the harness's own dependencies (torch, datasets, ...) are not IFEval's scorer.
+    subprocess.run([*pip, "--no-deps", REFERENCE], check=True)
+    marker.write_text(wanted)
+    return python
+
+
+def punkt_data(directory: Path) -> Path:
+    """An NLTK_DATA directory with punkt_tab/english from ifbench's tables (so nothing downloads)."""
+    from ifbench.checking import punkt
+
+    english = directory / "tokenizers" / "punkt_tab" / "english"
+    english.mkdir(parents=True)
+    for name, lines in punkt.table_lines().items():
+        (english / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return directory
+
+
+def run_with_rusage(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """(wall, CPU user + sys, stdout) of one process, its CPU time from wait4."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            err.seek(0)
+            raise SystemExit(f"{' '.join(command[:3])} ... failed:\n{err.read()}")
+        out.seek(0)
+        return wall, usage.ru_utime + usage.ru_stime, out.read()
+
+
+def ours_in_process(repeat: int) -> tuple[list[float], dict[str, tuple[int, int]]]:
+    """Seconds of each scoring pass (caches emptied first), and the verdict counts."""
+    from ifbench.checking import langid, punkt
+    from ifbench.records import read_responses
+    from ifbench.scoring import score
+    from ifbench.tasks.load import load_tasks
+
+    tasks = load_tasks([INPUT])
+    records = list(read_responses(RESPONSES, tasks))
+    score(tasks, records[:5], missing="fail")  # imports, Punkt tables, language profiles
+    seconds = []
+    for _ in range(repeat):
+        punkt.clear_caches()
+        langid.detect_language.cache_clear()
+        started = time.perf_counter()
+        results = score(tasks, records)
+        seconds.append(time.perf_counter() - started)
+    counts = {
+        "strict": (sum(r.prompt_strict for r in results), sum(c.strict for r in results for c in r.constraints)),
+        "loose": (sum(r.prompt_loose for r in results), sum(c.loose for r in results for c in r.constraints)),
+    }
+    return seconds, counts
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="timed scoring runs (best is shown)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each side (best counts)")
+    parser.add_argument("--ref-venv", type=Path, default=Path("/tmp/ifbench-bench-ref-venv"))
     args = parser.parse_args()
-    tasks = _jsonl("input_data_gpt4_20231107_145030.jsonl")
-    responses = {row["prompt"]: row["response"] for row in _jsonl("input_response_data_gpt4_20231107_145030.jsonl")}
+    print(f"load average before: {loadavg()}")
+    python = reference_venv(args.ref_venv)
+    ifbench = str(Path(sys.executable).parent / "ifbench")
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch_path = Path(scratch)
+        env = {**os.environ, "NLTK_DATA": str(punkt_data(scratch_path / "nltk_data"))}
+        (scratch_path / "ref").mkdir()
+        ours_cmd = [ifbench, "score", str(INPUT), "--responses", str(RESPONSES), "--out", str(scratch_path / "ours")]
+        ref_cmd = [str(python), str(HERE / "_reference_ifeval.py"), str(INPUT), str(RESPONSES), str(scratch_path / "ref")]
+        ours: list[tuple[float, float]] = []
+        ref: list[tuple[float, float]] = []
+        for _ in range(args.repeat):  # alternating, so both sides see the same load
+            ours.append(run_with_rusage(ours_cmd)[:2])
+            wall, cpu, _ = run_with_rusage(ref_cmd, env)
+            ref.append((wall, cpu))
+        print("whole process, strict + loose, 541 responses (best / median of "
+              f"{args.repeat}; wall, CPU user+sys):")
+        _report("ifbench score", ours)
+        _report("reference", ref)
+        print(f"  ratio (reference / ifbench): wall {min(r[0] for r in ref) / min(o[0] for o in ours):.1f}x, "
+              f"CPU {min(r[1] for r in ref) / min(o[1] for o in ours):.1f}x")
 
-    started = time.perf_counter()
-    ifbench.check("Warm up. OK", {"id": "ifeval:punctuation:no_comma"})  # loads every checker module
-    registry = time.perf_counter() - started
-    started = time.perf_counter()
-    ifbench.check("Warm up. OK", {"id": "ifeval:change_case:capital_word_frequency",
-                                   "capital_frequency": 1, "capital_relation": "at least"})
-    ifbench.check("Warm up, ok.", {"id": "ifeval:language:response_language", "language": "en"})
-    warm = time.perf_counter() - started
-    print(f"import ifbench: {_imported - _started:.2f}s; checker modules: {registry:.2f}s; "
-          f"warm-up (nltk, Punkt tables, langdetect profiles): {warm:.2f}s")
-
-    best = float("inf")
-    for run in range(args.repeat):
-        # the caches are per text; clear them so every run measures real work
-        from ifbench.checking import langid, punkt
-
-        punkt._sentences.cache_clear()
-        punkt._sentence_words.cache_clear()
-        langid.detect_language.cache_clear()
-        started = time.perf_counter()
-        totals = score(tasks, responses)
-        elapsed = time.perf_counter() - started
-        best = min(best, elapsed)
-        print(f"run {run + 1}: {elapsed:.2f}s for {len(tasks)} responses strict + loose "
-              f"({elapsed / len(tasks) * 1000:.1f} ms per response)")
-    for mode, (prompts, instructions) in totals.items():
-        print(f"{mode}: prompts {prompts}/{len(tasks)}, instructions {instructions}/834")
-    print(f"best: {best:.2f}s, {best / len(tasks) * 1000:.1f} ms per response (strict + loose)")
-    whole = _whole_process()
-    print(f"whole process `ifbench score` (load, score, write results.jsonl): {whole:.2f}s; "
-          "IFEval's own scorer on the same files: about 2.0 s per whole process")
+        _, _, stdout = run_with_rusage([*ref_cmd, "--passes", str(args.repeat + 1)], env)
+        reference = json.loads(stdout)
+        ref_passes = reference["seconds"][1:]  # the first pass loads nltk's tables and langdetect's profiles
+    our_passes, counts = ours_in_process(args.repeat)
+    print(f"in-process scoring pass, strict + loose (best / median of {args.repeat}):")
+    print(f"  ifbench    {min(our_passes):.3f} s / {statistics.median(our_passes):.3f} s")
+    print(f"  reference  {min(ref_passes):.3f} s / {statistics.median(ref_passes):.3f} s")
+    print(f"  ratio (reference / ifbench): {min(ref_passes) / min(our_passes):.1f}x")
+    for mode in ("strict", "loose"):
+        mark = "" if tuple(counts[mode]) == OFFICIAL[mode] else "  <- NOT the official counts"
+        print(f"{mode}: ifbench prompts {counts[mode][0]}/541, instructions {counts[mode][1]}/834{mark}; "
+              f"reference {reference['counts'][mode][0]}/541, {reference['counts'][mode][1]}/834")
+    print(f"load average after: {loadavg()}")
 
 
-def _whole_process() -> float:
-    """Wall time of the CLI a user runs, the figure comparable with IFEval's whole-process one."""
-    with tempfile.TemporaryDirectory() as out:
-        command = [
-            sys.executable, "-m", "ifbench.cli", "score",
-            str(DATA / "input_data_gpt4_20231107_145030.jsonl"),
-            "--responses", str(DATA / "input_response_data_gpt4_20231107_145030.jsonl"),
-            "--out", out,
-        ]
-        started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        return time.perf_counter() - started
+def _report(name: str, runs: list[tuple[float, float]]) -> None:
+    walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
+    print(f"  {name:<14} wall {min(walls):.2f} s / {statistics.median(walls):.2f} s; "
+          f"CPU {min(cpus):.2f} s / {statistics.median(cpus):.2f} s")
 
 
 if __name__ == "__main__":

@@ -338,71 +338,10 @@ def read_responses(path: Path, tasks: list[Task], model: str | None = None) -> L
     sample, turn) are a ResponsesError naming both lines, unless one is an error that the other
     (a later retry, say) answered, or both say the same.
     """
-    by_prompt: dict[str, list[Task]] = {}
-    by_stripped_prompt: dict[str, list[Task]] = {}
-    for task in tasks:
-        prompt = task.user_turns()[0].prompt
-        by_prompt.setdefault(prompt, []).append(task)
-        by_stripped_prompt.setdefault(prompt.strip(), []).append(task)
-    known = {(task.suite, task.id) for task in tasks}
-    chosen: dict[tuple[str, str, str, int, int], tuple[int, ResponseRecord]] = {}
-    unmatched: list[str] = []
-    conflicts: list[str] = []
+    from ifbench.responses import index_responses
 
-    def keep(number: int, record: ResponseRecord) -> None:
-        key = (record.model, record.suite, record.task_id, record.sample, record.turn)
-        earlier = chosen.get(key)
-        if earlier is None or (earlier[1].error is not None and record.error is None) or _reasked(earlier[1], record):
-            chosen[key] = (number, record)
-        elif record.error is None and (earlier[1].response, earlier[1].error) != (record.response, None):
-            conflicts.append(f"{path}:{earlier[0]} and line {number} answer {record.model}/"
-                             f"{record.suite}/{record.task_id} (sample {record.sample}, turn "
-                             f"{record.turn}) differently")
-
-    for number, data in read_jsonl(path):
-        if "task_id" in data:
-            record = validated(ResponseRecord, data, f"{path}:{number}")
-            if model is not None and record.model != model:
-                continue
-            if (record.suite, record.task_id) in known:
-                keep(number, record)
-            else:
-                unmatched.append(f"{path}:{number}: task {record.suite}/{record.task_id} is not among the tasks")
-        elif {"prompt", "response"} <= data.keys():
-            prompt = data["prompt"] if isinstance(data["prompt"], str) else ""
-            # Exact text first; then ignoring surrounding whitespace, which data files lose.
-            matches = by_prompt.get(prompt) or by_stripped_prompt.get(prompt.strip(), [])
-            if not matches:
-                unmatched.append(f"{path}:{number}: prompt {_preview(prompt)} matches no task's")
-            for task in matches:
-                keep(number, ResponseRecord(
-                    task_id=task.id,
-                    suite=task.suite,
-                    model=model or path.stem,
-                    prompt=prompt,
-                    response=data["response"] if isinstance(data["response"], str) else "",
-                ))
-        else:
-            raise ResponsesError(
-                f"{path}:{number}: neither an ifbench response (task_id, suite, model, ...) "
-                "nor an IFEval one (prompt, response)"
-            )
-    if conflicts:
-        shown = "; ".join(conflicts[:5]) + (f"; and {len(conflicts) - 5} more" if len(conflicts) > 5 else "")
-        raise ResponsesError(f"{len(conflicts)} conflicting duplicate response(s): {shown}. "
-                             "Keep one answer per task and sample.")
-    return LoadedResponses([record for _, record in chosen.values()], unmatched)
-
-
-def _reasked(earlier: ResponseRecord, later: ResponseRecord) -> bool:
-    """A run's journal asks a turn again when its messages changed (the task was edited)."""
-    before, after = (earlier.model_extra or {}).get("input_sha"), (later.model_extra or {}).get("input_sha")
-    return before is not None and after is not None and before != after
-
-
-def _preview(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return repr(text if len(text) <= limit else text[:limit] + "…")
+    index = index_responses(path, tasks, model)
+    return LoadedResponses(list(index.records()), index.unmatched)
 
 
 def sha256_file(path: Path) -> str:

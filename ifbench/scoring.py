@@ -47,7 +47,8 @@ def score_task(
 
     `replies[i]` answers turn i; a missing or errored reply fails all of its constraints
     (and those of later turns), with the reason saying so. Reasoning is split off each reply
-    first (checking/reasoning.py) unless `keep_reasoning`.
+    first (checking/reasoning.py) unless `keep_reasoning`. The records are built without
+    validation (`model_construct`): every value is made here, of its field's type.
     """
     turns = task.user_turns()
     bound = bound if bound is not None else [[c.bind() for c in turn.constraints] for turn in turns]
@@ -74,22 +75,22 @@ def score_task(
             if task_error is not None:
                 reason = f"not checked: {task_error}"
                 results.append(
-                    ConstraintResult(
-                        id=spec.id, params=constraint.params, strict=False, loose=False,
+                    ConstraintResult.model_construct(
+                        id=spec.id, params=dict(constraint.params), strict=False, loose=False,
                         reason=reason, turn=index,
                     )
                 )
                 continue
             if unanswered is not None:
-                results.append(ConstraintResult(id=spec.id, params=constraint.params, strict=False,
+                results.append(ConstraintResult.model_construct(id=spec.id, params=dict(constraint.params), strict=False,
                                                 loose=False, reason=unanswered, turn=index))
                 continue
             strict = evaluate(spec, text, context, "strict")
             loose = strict if strict.passed else evaluate(spec, text, context, "loose")
             results.append(
-                ConstraintResult(
+                ConstraintResult.model_construct(
                     id=spec.id,
-                    params=constraint.params,
+                    params=dict(constraint.params),
                     strict=strict.passed,
                     loose=loose.passed,
                     reason=strict.reason,
@@ -97,7 +98,7 @@ def score_task(
                     turn=index,
                 )
             )
-    return ResultRecord(
+    return ResultRecord.model_construct(
         task_id=task.id,
         suite=task.suite,
         model=model,
@@ -242,7 +243,7 @@ def with_protocol(manifest: RunManifest) -> RunManifest:
 
 
 def scored_manifest(
-    previous: RunManifest | None, tasks: list[Task], results: list[ResultRecord], responses: Path,
+    previous: RunManifest | None, tasks: list[Task], models: Iterable[str], responses: Path,
     scoring: Scoring,
 ) -> RunManifest:
     """run.json after `ifbench score`: the run's own (if any) with this scoring's provenance."""
@@ -251,7 +252,7 @@ def scored_manifest(
     return RunManifest(
         status="scored",
         ifbench_version=scoring.ifbench_version,
-        model=", ".join(sorted({result.model for result in results})),
+        model=", ".join(sorted(set(models))),
         suites=suite_hashes(tasks),
         finished_at=scoring.scored_at,
         scoring=scoring,

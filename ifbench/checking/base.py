@@ -39,7 +39,52 @@ class Context:
 class Params(BaseModel):
     """Base of every checker's parameter model: strict, immutable, self-documenting."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # The docstring under each field is its description in the JSON schema. It is read when a
+    # schema is first asked for (`documented`), not when the class is made: reading it means
+    # parsing the module's source, which every start-up would pay for every checker.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_documented: set[type[BaseModel]] = set()
+_from_docs: set[tuple[type[BaseModel], str]] = set()
+"""(class, field) whose description is a docstring, not an explicit `description=`."""
+
+
+def documented(model: type[BaseModel]) -> type[BaseModel]:
+    """`model`, after every Params class has its fields' docstrings as descriptions (as pydantic's
+    `use_attribute_docstrings` gives them; an explicit `description=` wins)."""
+    models: list[type[Params]] = []
+    pending = [Params]
+    while pending:
+        cls = pending.pop(0)
+        models.append(cls)
+        pending += [sub for sub in cls.__subclasses__() if sub not in models and sub not in pending]
+    if not _documented.issuperset(models):  # the first schema asked for, or a plugin's new class
+        from pydantic._internal._docs_extraction import extract_docstrings_from_cls
+
+        _documented.update(models)
+        for cls in models:  # parents before children, so a field's own class has the last word
+            for parent in reversed(cls.__mro__):
+                if not (isinstance(parent, type) and issubclass(parent, Params)):
+                    continue
+                docs = extract_docstrings_from_cls(parent, use_inspect=True)
+                for name, field in cls.model_fields.items():
+                    if name in docs and name in vars(parent).get("__annotations__", {}) and (
+                            field.description is None or _doc_inherited(cls, name, field.description)):
+                        field.description = docs[name]
+                        _from_docs.add((cls, name))
+        for _ in range(2):  # twice: a model's schema embeds those of the models in its fields
+            for cls in models:
+                cls.model_rebuild(force=True)
+    return model
+
+
+def _doc_inherited(cls: type[BaseModel], name: str, description: str) -> bool:
+    if (cls, name) in _from_docs:
+        return True
+    return any((base, name) in _from_docs and base.model_fields[name].description == description
+               for base in cls.__mro__[1:] if isinstance(base, type) and issubclass(base, Params)
+               and name in base.model_fields)
 
 
 def _non_blank(value: str) -> str:
@@ -196,4 +241,4 @@ class Checker(Generic[P]):
         return issubclass(self.params_model, CountParams)
 
     def params_schema(self) -> dict[str, Any]:
-        return self.params_model.model_json_schema()
+        return documented(self.params_model).model_json_schema()

@@ -15,12 +15,19 @@ sorted can. `TABLE_SHA256` holds the SHA-256 of the sorted lines of each genuine
 `shared/conformance/ifeval/README.md`); `table_digests()` recomputes them from the data
 used here, and the tests compare the two.
 
-nltk is imported on first use only (it takes a few hundred milliseconds).
+nltk's tokenizer modules are imported on first use only, and without nltk's package
+`__init__` (`_bare_import`), which imports all of nltk (a few hundred milliseconds) for the
+dozen modules these two tokenizers are made of; the tables likewise without `punkt`'s own
+tokenizer.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
+import importlib.util
+import sys
+import types
 from functools import lru_cache
 from typing import Any
 
@@ -49,10 +56,9 @@ class _OrthoContext(dict):  # type: ignore[type-arg]
         return 0
 
 
+@lru_cache(maxsize=1)
 def _model() -> Any:
-    from punkt.data import english
-
-    return english
+    return _bare_import("punkt.data.english", ("punkt", "punkt.data"))
 
 
 def table_lines() -> dict[str, list[str]]:
@@ -74,25 +80,91 @@ def table_digests() -> dict[str, tuple[str, int]]:
     }
 
 
+def _bare_import(name: str, packages: tuple[str, ...]) -> types.ModuleType:
+    """The module `name` (`nltk.tokenize.punkt`), imported without running the `__init__` of
+    its parent `packages` (`nltk`, `nltk.tokenize`) unless the top one is imported already.
+
+    The packages are stood in for by empty ones with the same search path while `name` and
+    what it imports load; afterwards every module of the top package loaded meanwhile leaves
+    `sys.modules` again, so a later `import nltk` elsewhere builds the whole, genuine package.
+    """
+    top = packages[0]
+    if top in sys.modules:
+        return importlib.import_module(name)
+    before = set(sys.modules)
+    try:
+        for package in packages:
+            spec = importlib.util.find_spec(package)
+            if spec is None or spec.submodule_search_locations is None:
+                raise ModuleNotFoundError(f"No module named {package!r}", name=package)
+            stand_in = types.ModuleType(package)
+            stand_in.__path__ = list(spec.submodule_search_locations)
+            stand_in.__spec__ = spec
+            sys.modules[package] = stand_in
+        return importlib.import_module(name)
+    finally:
+        for loaded in set(sys.modules) - before:
+            if loaded == top or loaded.startswith(top + "."):
+                del sys.modules[loaded]
+
+
+def _nltk_module(name: str) -> types.ModuleType:
+    return _bare_import(name, ("nltk", "nltk.tokenize"))
+
+
 @lru_cache(maxsize=1)
 def sentence_tokenizer() -> Any:
     """NLTK's `PunktSentenceTokenizer` with the English parameters (built once)."""
-    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+    tokenize = _nltk_module("nltk.tokenize.punkt")
 
     model = _model()
-    params = PunktParameters()
+    params = tokenize.PunktParameters()
     params.abbrev_types = set(model.ABBREV_TYPES)
     params.collocations = set(model.COLLOCATIONS)
     params.sent_starters = set(model.SENT_STARTERS)
     params.ortho_context = _OrthoContext(model.ORTHO_CONTEXT)
-    return PunktSentenceTokenizer(params)
+
+    class LanguageVars(tokenize.PunktLanguageVars):  # type: ignore[misc, name-defined]
+        __slots__ = ()
+        re_boundary_realignment = _raw(tokenize.PunktLanguageVars.re_boundary_realignment)
+
+    class Token(tokenize.PunktToken):  # type: ignore[misc, name-defined]
+        _RE_ELLIPSIS = _raw(tokenize.PunktToken._RE_ELLIPSIS)
+        _RE_NUMERIC = _raw(tokenize.PunktToken._RE_NUMERIC)
+        _RE_INITIAL = _raw(tokenize.PunktToken._RE_INITIAL)
+        _RE_ALPHA = _raw(tokenize.PunktToken._RE_ALPHA)
+
+    language = LanguageVars()
+    language._re_word_tokenizer = _raw(language._word_tokenizer_re())
+    language._re_period_context = _raw(language.period_context_re())
+    tokenizer = tokenize.PunktSentenceTokenizer(params, lang_vars=language, token_cls=Token)
+    # Most of Punkt's time goes to deciding, for each `.`/`?`/`!`, whether the few words around
+    # it hold a sentence break: a pure function of that context text. A reply's loose variants
+    # (and a repeated reply) ask about the same contexts again.
+    tokenizer.text_contains_sentbreak = lru_cache(maxsize=CONTEXT_CACHE)(tokenizer.text_contains_sentbreak)
+    return tokenizer
+
+
+CONTEXT_CACHE = 8192
+"""Punkt contexts remembered (each a few words of text; a few MB in all)."""
 
 
 @lru_cache(maxsize=1)
 def _word_tokenizer() -> Any:
-    from nltk.tokenize.destructive import NLTKWordTokenizer
+    tokenizer = _nltk_module("nltk.tokenize.destructive").NLTKWordTokenizer()
+    for name in ("STARTING_QUOTES", "ENDING_QUOTES", "PUNCTUATION", "CONVERT_PARENTHESES"):
+        setattr(tokenizer, name, [(_raw(pattern), replacement) for pattern, replacement in getattr(tokenizer, name)])
+    for name in ("PARENS_BRACKETS", "DOUBLE_DASHES"):
+        pattern, replacement = getattr(tokenizer, name)
+        setattr(tokenizer, name, (_raw(pattern), replacement))
+    return tokenizer
 
-    return NLTKWordTokenizer()
+
+def _raw(pattern: Any) -> Any:
+    """The compiled `regex` pattern inside nltk's `redos.TimedPattern`, which runs every match
+    through a Python wrapper to pass a 5 s wall-clock `timeout`. The patterns are nltk's own,
+    fixed ones, and texts are at most MAX_CHARS long; `evaluate`'s budget bounds the whole check."""
+    return getattr(pattern, "_rx", pattern)
 
 
 @lru_cache(maxsize=4096)
@@ -110,6 +182,14 @@ def sentences(text: str) -> list[str]:
 def _sentences(text: str) -> tuple[str, ...]:
     # Cached: strict and loose scoring, and two checkers of one task, split the same text.
     return tuple(sentence_tokenizer().tokenize(text))
+
+
+def clear_caches() -> None:
+    """Forget every text seen (for benchmarks that measure the work, not the memo)."""
+    _sentences.cache_clear()
+    _sentence_words.cache_clear()
+    if sentence_tokenizer.cache_info().currsize:
+        sentence_tokenizer().text_contains_sentbreak.cache_clear()
 
 
 def word_tokenize(text: str) -> list[str]:

@@ -8,16 +8,11 @@ from typing import Any
 
 from ifbench.checking.reasoning import UNCLOSED_POLICIES
 from ifbench.cli.output import err, literal, out, print_summary
-from ifbench.records import (
-    RESULTS_FILE,
-    RUN_FILE,
-    read_manifest,
-    read_responses,
-    write_jsonl,
-    write_manifest,
-)
+from ifbench.records import RESULTS_FILE, RUN_FILE, read_manifest, write_manifest
+from ifbench.responses import index_responses
 from ifbench.run.lock import OutputLock
-from ifbench.scoring import provenance, score, scored_manifest, summarize
+from ifbench.scoring import provenance, scored_manifest
+from ifbench.streaming import PARALLEL_FROM, check_answers, score_to_file
 from ifbench.tasks.load import load_tasks
 
 
@@ -36,28 +31,41 @@ def add_parser(commands: Any) -> None:
     score_cmd.add_argument("--unclosed-reasoning", choices=UNCLOSED_POLICIES, default="empty",
                            help="a reply whose <think> never closes scores as an empty answer "
                                 "(default), or its text after the tag is the answer")
+    score_cmd.add_argument("--workers", type=_workers, metavar="N",
+                           help=f"scoring processes (default: 1 below {PARALLEL_FROM} results, "
+                                "else one per CPU); results are the same, in the same order")
     score_cmd.set_defaults(handler=cmd_score)
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a number of processes, 1 or more (not {text!r})")
+    return value
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     tasks = load_tasks(args.tasks)
     responses = Path(args.responses)
-    records = read_responses(responses, tasks, model=args.model)
-    if records.unmatched:
-        shown = "\n  ".join(records.unmatched[:5])
-        more = f"\n  and {len(records.unmatched) - 5} more" if len(records.unmatched) > 5 else ""
-        err.print(literal(f"note: {len(records.unmatched)} response line(s) belong to none of these "
+    index = index_responses(responses, tasks, model=args.model)
+    if index.unmatched:
+        shown = "\n  ".join(index.unmatched[:5])
+        more = f"\n  and {len(index.unmatched) - 5} more" if len(index.unmatched) > 5 else ""
+        err.print(literal(f"note: {len(index.unmatched)} response line(s) belong to none of these "
                           f"tasks and are not scored:\n  {shown}{more}"))
-    results = score(tasks, records, missing=args.missing, keep_reasoning=args.keep_reasoning,
-                    unclosed_reasoning=args.unclosed_reasoning)
+    check_answers(index, args.missing)
     out_dir = Path(args.out)
     run_json = out_dir / RUN_FILE
     with OutputLock(out_dir):  # not while a run writes there
-        write_jsonl(out_dir / RESULTS_FILE, results)
+        tally = score_to_file(index, out_dir / RESULTS_FILE, workers=args.workers,
+                              keep_reasoning=args.keep_reasoning, unclosed_reasoning=args.unclosed_reasoning)
         scoring = provenance(responses, keep_reasoning=args.keep_reasoning,
                              unclosed_reasoning=args.unclosed_reasoning)
-        write_manifest(run_json, scored_manifest(read_manifest(run_json), tasks, results, responses, scoring))
-    print_summary(summarize(results))
+        write_manifest(run_json, scored_manifest(read_manifest(run_json), tasks, tally.models, responses, scoring))
+    print_summary(tally.summary())
     out.print(literal(f"Wrote {out_dir / RESULTS_FILE}"))
     out.print(literal(f"Wrote {run_json}"))
     return 0

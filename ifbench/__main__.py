@@ -1,0 +1,5 @@
+"""`python -m ifbench`: the `ifbench` command."""
+
+from ifbench.cli.main import console
+
+console()
