@@ -7,8 +7,10 @@ themselves (see tasks/load.py). Each task's constraints are bound once per proce
 responses answer it.
 
 With `workers` > 1 the (task, sample) items go to forked processes in batches, at most a few
-batches per worker in flight; the parent reads the replies, the workers score and serialise
-them, and the parent writes the lines in the same order as one process would.
+batches per worker in flight. Only the keys cross the process boundary: each worker reads its
+replies from the responses file by offset (the index is inherited by fork), scores them and
+sends back the batch's results lines as one block of UTF-8 bytes with their counts; the parent
+writes the blocks in the same order as one process would.
 """
 
 from __future__ import annotations
@@ -33,13 +35,15 @@ from ifbench.tasks.load import suite_hashes
 PARALLEL_FROM = 2000
 """By default, files with fewer (task, sample) results than this are scored in one process:
 forking and feeding workers costs more than it saves on a few seconds of work."""
-BATCH = 32
+BATCH = 128
 """(task, sample) items sent to a worker at once."""
 IN_FLIGHT = 4
 """Batches per worker sent ahead of the one being written."""
 
 Item = tuple[int, int, int, list[tuple[bytes, bool, int] | None]]
 """(task number, model number, sample, per turn the chosen line, whether it is IFEval's, its number)."""
+Counts = tuple[int, ...]
+"""(instructions, prompt strict, prompt loose, instructions strict, loose, error, truncated)."""
 
 
 def default_workers(results: int) -> int:
@@ -102,6 +106,7 @@ class _Job:
 
 
 _job: _Job | None = None
+_replies: Any = None  # in each worker: its own open handle on the responses file
 
 
 def _score(item: Item) -> tuple[str, tuple[int, ...]]:
@@ -145,8 +150,31 @@ def _warm() -> None:
         detect_language("Warm up the language profiles.")
 
 
-def _score_batch(items: list[Item]) -> list[tuple[str, tuple[int, ...]]]:
-    return [_score(item) for item in items]
+def _lines(index: ResponseIndex, number: int, model: int, sample: int,
+           file: Any) -> list[tuple[bytes, bool, int] | None]:
+    """Per turn of one (task, sample): the chosen line, whether it is IFEval's, its line number."""
+    lines: list[tuple[bytes, bool, int] | None] = []
+    for turn in range(index.turn_counts[number]):
+        key = (model, number, sample, turn)
+        found = index.line(key, file)
+        lines.append(None if found is None else (*found, index.chosen[key][1]))
+    return lines
+
+
+def _score_keys(keys: list[tuple[int, int, int]]) -> tuple[bytes, list[Counts]]:
+    """In a worker: read, score and serialise (task, model, sample) keys; their lines as one block."""
+    global _replies
+    assert _job is not None
+    if _replies is None:
+        _replies = _job.index.path.open("rb")
+    out: list[str] = []
+    counts: list[Counts] = []
+    for number, model, sample in keys:
+        line, tally = _score((number, model, sample, _lines(_job.index, number, model, sample, _replies)))
+        out.append(line)
+        counts.append(tally)
+    out.append("")
+    return "\n".join(out).encode("utf-8"), counts
 
 
 def absent(index: ResponseIndex) -> list[str]:
@@ -165,17 +193,18 @@ def _models_in_order(index: ResponseIndex) -> list[tuple[int, list[int]]]:
     return [(model, sorted(index.samples[model])) for model in order]
 
 
-def _items(index: ResponseIndex, file: Any) -> Iterator[Item]:
-    """Every (model, sample, task) in `scoring.score`'s order, with its replies' lines."""
+def _keys(index: ResponseIndex) -> Iterator[tuple[int, int, int]]:
+    """Every (task, model, sample) in `scoring.score`'s order."""
     for model, samples in _models_in_order(index):
         for sample in samples:
             for number in range(len(index.tasks)):
-                lines: list[tuple[bytes, bool, int] | None] = []
-                for turn in range(index.turn_counts[number]):
-                    key = (model, number, sample, turn)
-                    found = index.line(key, file)
-                    lines.append(None if found is None else (*found, index.chosen[key][1]))
-                yield number, model, sample, lines
+                yield number, model, sample
+
+
+def _items(index: ResponseIndex, file: Any) -> Iterator[Item]:
+    """Every (model, sample, task) in `scoring.score`'s order, with its replies' lines."""
+    for number, model, sample in _keys(index):
+        yield number, model, sample, _lines(index, number, model, sample, file)
 
 
 def check_answers(index: ResponseIndex, missing: MissingPolicy) -> None:
@@ -206,12 +235,17 @@ def score_to_file(
     partial = out.with_name(out.name + ".partial")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        with index.path.open("rb") as replies, partial.open("w", encoding="utf-8", newline="\n") as sink:
-            scored = _in_parallel(_items(index, replies), workers) if workers > 1 else map(_score, _items(index, replies))
-            for line, counts in scored:
-                sink.write(line)
-                sink.write("\n")
-                tally.add(counts)
+        with index.path.open("rb") as replies, partial.open("wb") as sink:
+            if workers > 1:
+                for block, counts in _in_parallel(_keys(index), workers):
+                    sink.write(block)
+                    for each in counts:
+                        tally.add(each)
+            else:
+                for line, each in map(_score, _items(index, replies)):
+                    sink.write(line.encode("utf-8"))
+                    sink.write(b"\n")
+                    tally.add(each)
         os.replace(partial, out)
     except OSError as error:  # disk full, read-only, no permission: the old file stays whole
         with contextlib.suppress(OSError):
@@ -226,8 +260,8 @@ def score_to_file(
     return tally
 
 
-def _in_parallel(items: Iterator[Item], workers: int) -> Iterator[tuple[str, tuple[int, ...]]]:
-    """`map(_score, items)` by `workers` forked processes, in order, a bounded number ahead."""
+def _in_parallel(keys: Iterator[tuple[int, int, int]], workers: int) -> Iterator[tuple[bytes, list[Counts]]]:
+    """`_score_keys` on batches of `keys` by `workers` forked processes, in order, a bounded number ahead."""
     import multiprocessing
 
     _warm()  # once here, not once per worker
@@ -235,18 +269,18 @@ def _in_parallel(items: Iterator[Item], workers: int) -> Iterator[tuple[str, tup
     pool = multiprocessing.get_context("fork").Pool(workers)
     try:
         pending: deque[Any] = deque()
-        batch: list[Item] = []
-        for item in items:
-            batch.append(item)
+        batch: list[tuple[int, int, int]] = []
+        for key in keys:
+            batch.append(key)
             if len(batch) == BATCH:
-                pending.append(pool.apply_async(_score_batch, (batch,)))
+                pending.append(pool.apply_async(_score_keys, (batch,)))
                 batch = []
                 if len(pending) >= workers * IN_FLIGHT:
-                    yield from pending.popleft().get()
+                    yield pending.popleft().get()
         if batch:
-            pending.append(pool.apply_async(_score_batch, (batch,)))
+            pending.append(pool.apply_async(_score_keys, (batch,)))
         while pending:
-            yield from pending.popleft().get()
+            yield pending.popleft().get()
         pool.close()
     finally:
         pool.terminate()
