@@ -236,9 +236,20 @@ def read_jsonl(path: Path, error: type[IfbenchError] = ResponsesError) -> Iterat
 
     A torn last line (no newline, does not parse) is ignored; a complete one is kept.
     """
+    for _, number, data in read_jsonl_at(path, error):
+        yield number, data
+
+
+def read_jsonl_at(
+    path: Path, error: type[IfbenchError] = ResponsesError
+) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    """`read_jsonl` with each line's byte offset first, for reading a line back later."""
     try:
-        with path.open(encoding="utf-8", newline="\n") as lines:
-            for number, line in enumerate(lines, start=1):
+        with path.open("rb") as file:
+            offset = 0
+            for number, raw in enumerate(file, start=1):
+                start, offset = offset, offset + len(raw)
+                line = raw.decode("utf-8")
                 if not line.strip():
                     continue
                 try:
@@ -249,7 +260,7 @@ def read_jsonl(path: Path, error: type[IfbenchError] = ResponsesError) -> Iterat
                     raise error(f"{path}:{number}: invalid JSON: {json_problem(problem)}") from None
                 if type(data) is not dict:
                     raise error(f"{path}:{number}: expected a JSON object")
-                yield number, data
+                yield start, number, data
     except UnicodeDecodeError:
         raise error(f"{path}: not UTF-8 text") from None
     except OSError as problem:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ifbench.errors import ResponsesError
-from ifbench.records import ResponseRecord, _parse, json_problem, validated
+from ifbench.records import ResponseRecord, _parse, read_jsonl_at, validated
 
 if TYPE_CHECKING:
     from ifbench.tasks.models import Task
@@ -85,31 +85,6 @@ def record_of(raw: bytes, ifeval: bool, task: Task, model: str, path: Path, numb
                           response=data["response"] if isinstance(data["response"], str) else "")
 
 
-def _lines(path: Path) -> Iterator[tuple[int, int, dict[str, Any]]]:
-    """(byte offset, line number, object) for each non-empty line, as `records.read_jsonl` reads them."""
-    try:
-        with path.open("rb") as file:
-            offset = 0
-            for number, raw in enumerate(file, start=1):
-                start, offset = offset, offset + len(raw)
-                line = raw.decode("utf-8")
-                if not line.strip():
-                    continue
-                try:
-                    data = _parse(line)
-                except (ValueError, RecursionError) as problem:
-                    if not line.endswith("\n"):
-                        return  # the torn last line
-                    raise ResponsesError(f"{path}:{number}: invalid JSON: {json_problem(problem)}") from None
-                if type(data) is not dict:
-                    raise ResponsesError(f"{path}:{number}: expected a JSON object")
-                yield start, number, data
-    except UnicodeDecodeError:
-        raise ResponsesError(f"{path}: not UTF-8 text") from None
-    except OSError as problem:
-        raise ResponsesError(f"{path}: cannot read: {problem}") from None
-
-
 def index_responses(path: Path, tasks: list[Task], model: str | None = None) -> ResponseIndex:
     """Index `path` (ifbench's responses.jsonl or IFEval's `{prompt, response}` lines) for `tasks`."""
     index = ResponseIndex(path, tasks, default_model=model or path.stem)
@@ -147,7 +122,7 @@ def index_responses(path: Path, tasks: list[Task], model: str | None = None) -> 
             conflicts.append(f"{path}:{earlier[1]} and line {number} answer {model_name}/"
                              f"{task_.suite}/{task_.id} (sample {sample}, turn {turn}) differently")
 
-    for offset, number, data in _lines(path):
+    for offset, number, data in read_jsonl_at(path):
         if "task_id" in data:
             record = validated(ResponseRecord, data, f"{path}:{number}")
             if model is not None and record.model != model:
