@@ -6,11 +6,11 @@ the replies it has just journaled. `provenance` says who scored which responses,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
 from ifbench.checking.base import Context
 from ifbench.checking.evaluate import BoundConstraint, evaluate
@@ -30,46 +30,6 @@ from ifbench.tasks.load import suite_hashes
 from ifbench.tasks.models import Task
 
 MissingPolicy = Literal["error", "fail"]
-
-
-def _constructor(cls: Any) -> Callable[..., Any]:
-    """`cls.model_construct`, made without its per-call walk over aliases and defaults.
-
-    The same instance (`__dict__` in field order, fields set, no extra, no private), for a model
-    whose fields have no aliases or default factories and only immutable defaults; any other
-    model gets `model_construct` itself.
-    """
-    fields = cls.__pydantic_fields__
-    plain = (
-        not cls.__pydantic_post_init__
-        and not cls.__pydantic_root_model__
-        and cls.model_config.get("extra") != "allow"
-        and all(
-            f.alias is None and f.validation_alias is None and f.default_factory is None
-            and (f.is_required() or type(f.default) in (type(None), bool, int, float, str))
-            for f in fields.values()
-        )
-    )
-    if not plain:
-        return cls.model_construct
-    defaults = {name: f.default for name, f in fields.items() if not f.is_required()}
-    order = tuple(fields)
-    new, setattr_ = cls.__new__, object.__setattr__
-
-    def construct(**values: Any) -> Any:
-        m = new(cls)
-        setattr_(m, "__dict__", {name: values[name] if name in values else defaults[name]
-                                 for name in order if name in values or name in defaults})
-        setattr_(m, "__pydantic_fields_set__", {name for name in order if name in values})
-        setattr_(m, "__pydantic_extra__", None)
-        setattr_(m, "__pydantic_private__", None)
-        return m
-
-    return construct
-
-
-_constraint_result = _constructor(ConstraintResult)
-_result_record = _constructor(ResultRecord)
 
 
 def score_task(
@@ -115,20 +75,20 @@ def score_task(
             if task_error is not None:
                 reason = f"not checked: {task_error}"
                 results.append(
-                    _constraint_result(
+                    ConstraintResult.model_construct(
                         id=spec.id, params=dict(constraint.params), strict=False, loose=False,
                         reason=reason, turn=index,
                     )
                 )
                 continue
             if unanswered is not None:
-                results.append(_constraint_result(id=spec.id, params=dict(constraint.params), strict=False,
+                results.append(ConstraintResult.model_construct(id=spec.id, params=dict(constraint.params), strict=False,
                                                 loose=False, reason=unanswered, turn=index))
                 continue
             strict = evaluate(spec, text, context, "strict")
             loose = strict if strict.passed else evaluate(spec, text, context, "loose")
             results.append(
-                _constraint_result(
+                ConstraintResult.model_construct(
                     id=spec.id,
                     params=dict(constraint.params),
                     strict=strict.passed,
@@ -138,7 +98,7 @@ def score_task(
                     turn=index,
                 )
             )
-    return _result_record(
+    return ResultRecord.model_construct(
         task_id=task.id,
         suite=task.suite,
         model=model,
