@@ -24,11 +24,10 @@ TASKS = Path(__file__).resolve().parents[1] / "tasks"
 
 
 def _clear() -> None:
-    from ifbench.checking import langid, punkt, text
+    from ifbench.checking import langid, punkt
 
     punkt.clear_caches()
     langid.detect_language.cache_clear()
-    getattr(text, "clear_caches", lambda: None)()
 
 
 def main() -> None:

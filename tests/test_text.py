@@ -5,9 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ifbench.checking.loose import loose_variants
 from ifbench.checking.text import (
+    WORD,
     count_keyword,
     count_words,
     paragraphs,
@@ -150,3 +153,11 @@ def test_loose_variants_follow_ifeval_order():
         "Title\nbody x",
         "body x",
     ]
+
+
+@given(st.text(alphabet="abcXYZ019'- .\n", max_size=60))
+@settings(max_examples=500, deadline=None)
+def test_ascii_text_gets_the_same_words_from_the_fast_pattern(text):
+    # Pure-ASCII text takes a stdlib pattern; it must find exactly what WORD finds.
+    assert words(text) == WORD.findall(text)
+    assert count_words(text) == len(WORD.findall(text))

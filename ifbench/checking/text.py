@@ -58,7 +58,7 @@ WORD = regex.compile(
 CJK_CHAR = regex.compile(rf"[{_CJK}]", regex.V1)
 # `WORD` on ASCII-only text, where a letter is [A-Za-z], a digit [0-9] and there are no marks,
 # CJK or emoji parts: the same words, found by the stdlib engine about 10x faster.
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]++(?:(?<=[A-Za-z])['\-](?=[A-Za-z])[A-Za-z0-9]++)*")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:(?<=[A-Za-z])['\-](?=[A-Za-z])[A-Za-z0-9]+)*")
 
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st mt vs etc e.g i.e cf al approx dept est fig inc ltd co corp "
@@ -87,24 +87,17 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-# Per-text memos: the checkers of one response share one tokenization. Small, so a few 10 MB
-# responses are all they hold; `clear_caches` empties them (bench/bench_native.py does per pass).
-_MEMO = 16
-
-
 def words(text: str) -> list[str]:
     """The words of `text`, by the conventions above."""
-    return list(_words(text))
+    return _word_pattern(text).findall(text)
 
 
-@lru_cache(maxsize=_MEMO)
-def _words(text: str) -> tuple[str, ...]:
-    return tuple((_ASCII_WORD if text.isascii() else WORD).findall(text))
-
-
-@lru_cache(maxsize=_MEMO)
 def count_words(text: str) -> int:
-    return len(_words(text))
+    return sum(1 for _ in _word_pattern(text).finditer(text))
+
+
+def _word_pattern(text: str) -> regex.Pattern[str] | re.Pattern[str]:
+    return _ASCII_WORD if text.isascii() else WORD
 
 
 def has_cjk(text: str) -> bool:
@@ -113,11 +106,6 @@ def has_cjk(text: str) -> bool:
 
 def sentences(text: str) -> list[str]:
     """The sentences of `text`, each with its closing punctuation."""
-    return list(_sentences(text))
-
-
-@lru_cache(maxsize=_MEMO)
-def _sentences(text: str) -> tuple[str, ...]:
     found: list[str] = []
     for line in text.splitlines():
         line = LIST_ITEM.sub("", line, count=1)  # "1." opens an item; it ends no sentence
@@ -129,7 +117,7 @@ def _sentences(text: str) -> tuple[str, ...]:
             _keep(found, line[start : end.end()])
             start = end.end()
         _keep(found, line[start:])
-    return tuple(found)
+    return found
 
 
 def _is_abbreviation(before: str) -> bool:
@@ -143,19 +131,14 @@ def _keep(found: list[str], segment: str) -> None:
         found.append(segment)
 
 
-def paragraphs(text: str) -> list[str]:
-    """Non-empty blocks separated by blank lines or thematic-break lines (`***`, `---`)."""
-    return list(_paragraphs(text))
-
-
 _BLANK_LINE = regex.compile(r"\n[ \t]*\n")
 
 
-@lru_cache(maxsize=_MEMO)
-def _paragraphs(text: str) -> tuple[str, ...]:
+def paragraphs(text: str) -> list[str]:
+    """Non-empty blocks separated by blank lines or thematic-break lines (`***`, `---`)."""
     lines = ["" if _THEMATIC_BREAK_LINE.match(line) else line for line in text.splitlines()]
     blocks = _BLANK_LINE.split("\n".join(lines))
-    return tuple(block.strip() for block in blocks if block.strip())
+    return [block.strip() for block in blocks if block.strip()]
 
 
 # An emphasis delimiter: a run of up to three `*` or `_` that opens a span (a non-space follows)
@@ -208,9 +191,3 @@ def truncate(text: str, limit: int = 60) -> str:
 def fold(text: str) -> str:
     """`text` compared loosely: NFKC (full-width digits become ASCII) and casefolded."""
     return unicodedata.normalize("NFKC", text).casefold()
-
-
-def clear_caches() -> None:
-    """Empty the per-text memos (words, sentences, paragraphs)."""
-    for memo in (_words, count_words, _sentences, _paragraphs):
-        memo.cache_clear()
