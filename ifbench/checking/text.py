@@ -76,7 +76,8 @@ _SENTENCE_END = regex.compile(
     rf"|(?:[!?][!?.]*|(?<![.…])\.(?![.…]))[{_CLOSERS}]*(?=[{_CJK}])"
     rf"|[。！？]+[…{_CLOSERS}）」』]*|…+[{_CLOSERS}）」』]+)"
 )
-_TOKEN_BEFORE = regex.compile(rf"((?:(?![{_CJK}])[\p{{L}}.])+)$")
+# Searched backwards (`(?r)`) from the dot: a forward search tries every start in the window.
+_TOKEN_BEFORE = regex.compile(rf"(?r)(?:(?![{_CJK}])[\p{{L}}.])+$")
 _HAS_WORD = regex.compile(r"[\p{L}\p{N}]")
 # Possessive quantifiers: on a long `- - - … x` line, backtracking was quadratic.
 _THEMATIC_BREAK_LINE = regex.compile(r"^[ \t]*+(?:(?:\*[ \t]*+){3,}+|(?:-[ \t]*+){3,}+)$")
@@ -112,7 +113,7 @@ def sentences(text: str) -> list[str]:
         start = 0
         for end in _SENTENCE_END.finditer(line):
             # Abbreviations are short: the 40 characters before the dot decide.
-            if end.group()[0] == "." and _is_abbreviation(line[max(0, end.start() - 40) : end.start()]):
+            if end.group()[0] == "." and _is_abbreviation(line, end.start()):
                 continue
             _keep(found, line[start : end.end()])
             start = end.end()
@@ -120,9 +121,9 @@ def sentences(text: str) -> list[str]:
     return found
 
 
-def _is_abbreviation(before: str) -> bool:
-    token = _TOKEN_BEFORE.search(before)
-    return token is not None and token.group(1).lower() in ABBREVIATIONS
+def _is_abbreviation(line: str, dot: int) -> bool:
+    token = _TOKEN_BEFORE.search(line, max(0, dot - 40), dot)
+    return token is not None and token.group().lower() in ABBREVIATIONS
 
 
 def _keep(found: list[str], segment: str) -> None:

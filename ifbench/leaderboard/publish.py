@@ -17,6 +17,8 @@ from ifbench.leaderboard.stats import assign_ranks
 TEXT_COLUMNS = frozenset({"model", "suite", "suite_sha256", "ifbench_version", "date", "mode"})
 INTEGER_COLUMNS = ("n_tasks", "n_constraints", "errors", "rank", "samples", "max_tokens", "seed")
 DIGITS = 6
+SHARES = (*METRICS, "truncated", "prompt_strict_completed")
+"""Fractions in [0, 1], written rounded to DIGITS."""
 """Accuracies are written with 6 decimals, so regenerating a row gives the same bytes."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet runs a cell starting with one of these as a formula (`=HYPERLINK(...)`)."""
@@ -103,7 +105,7 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
             numbers = pd.to_numeric(table[column], errors="coerce")
             if (numbers.dropna() % 1 == 0).all():
                 table[column] = numbers.round().astype("Int64")
-        elif column in METRICS or "_ci_" in column or column.startswith("prompt_strict["):
+        elif column in SHARES or "_ci_" in column or column.startswith("prompt_strict["):
             table[column] = pd.to_numeric(table[column], errors="coerce").round(DIGITS)
     return table
 
