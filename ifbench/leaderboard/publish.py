@@ -17,9 +17,9 @@ from ifbench.leaderboard.stats import assign_ranks
 TEXT_COLUMNS = frozenset({"model", "suite", "suite_sha256", "ifbench_version", "date", "mode"})
 INTEGER_COLUMNS = ("n_tasks", "n_constraints", "errors", "rank", "samples", "max_tokens", "seed")
 DIGITS = 6
+"""Accuracies are written with 6 decimals, so regenerating a row gives the same bytes."""
 SHARES = (*METRICS, "truncated", "prompt_strict_completed")
 """Fractions in [0, 1], written rounded to DIGITS."""
-"""Accuracies are written with 6 decimals, so regenerating a row gives the same bytes."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet runs a cell starting with one of these as a formula (`=HYPERLINK(...)`)."""
 _QUOTED = (*FORMULA_STARTS, "'")
