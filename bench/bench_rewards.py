@@ -8,10 +8,14 @@ machine busy with other work does not distort) for the baseline loop (`ifbench.c
 one reply at a time, binding each time), for `rewards` with workers=1 and workers=2, and the
 ratios, all measured in this run, and the checkers that take longest. On a machine busy with
 other work the wall-clock gain of workers=2 is not what two idle cores give, so the CPU time its
-workers used is printed too. The workers=2 pool is started and warmed before it is timed,
-as a trainer reuses it every step.
+workers used is printed too.
 
-    python bench/bench_rewards.py [--copies 4] [--repeat 3]
+Every timed run starts with the memo of texts seen (Punkt's sentences, langdetect's answers)
+empty in every process, as for a batch of new rollouts: the workers=2 pool is started afresh
+from a caller that has forgotten them, and warmed on one tiny batch (checker tables loaded,
+processes forked), as a trainer's pool is warm from its earlier steps.
+
+    python bench/bench_rewards.py [--copies 8] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from collections import Counter
 from pathlib import Path
 
 import ifbench
+from ifbench.checking import langid, punkt
 from ifbench.checking.base import Context
 from ifbench.checking.evaluate import bind, evaluate
 from ifbench.rl import pool
@@ -51,12 +56,29 @@ def load() -> tuple[list[str], list[list[dict]], list[str]]:
 
 
 def salted(responses: list[str], salt: int) -> list[str]:
-    """The replies made unique to one timed run, so no run is sped up by caches an earlier one filled.
+    """The replies made unique to one timed run and copy, sentence by sentence, as sampled rollouts
+    are: no check is sped up by a memo of a sentence seen in another copy or run.
 
-    The salt is a run of zero-width spaces at the end (some verdicts change, e.g. "ends with");
-    rewards are compared between the three ways on one salt, untimed.
+    The salt is a run of zero-width spaces after every sentence's full stop and at the end (some
+    verdicts change, e.g. "ends with"); rewards are compared between the three ways on one salt,
+    untimed.
     """
-    return [response + "\u200b" * salt for response in responses]
+    mark = "\u200b" * salt
+    return [response.replace(". ", f".{mark} ") + mark for response in responses]
+
+
+def forget_texts() -> None:
+    """Empty the memo of texts seen (the tables stay loaded)."""
+    punkt.clear_caches()
+    langid.detect_language.cache_clear()
+    langid.language_probabilities.cache_clear()
+
+
+def fresh_pool(constraints: list[dict]) -> None:
+    """A new workers=2 pool forked from this process with no text memo, warmed on a tiny batch."""
+    pool.shutdown()
+    forget_texts()
+    ifbench.rewards(["warm up"] * 2, constraints, workers=2)
 
 
 def baseline(responses: list[str], constraints: list[list[dict]], prompts: list[str]) -> list[float]:
@@ -98,7 +120,7 @@ def timed(run) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=4, help="times the IFEval set is repeated in the batch")
+    parser.add_argument("--copies", type=int, default=8, help="times the IFEval set is repeated in the batch")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each; the fastest counts")
     args = parser.parse_args()
     responses, constraints, prompts = load()
@@ -119,8 +141,11 @@ def main() -> None:
     runs: dict[str, list[tuple[float, float]]] = {"base": [], "one": [], "two": []}
     two_cpu = 0.0
     for _ in range(args.repeat):
+        forget_texts()
         runs["base"].append(timed(lambda: baseline(fresh(), constraints, prompts)))
+        forget_texts()
         runs["one"].append(timed(lambda: ifbench.rewards(fresh(), constraints, prompts=prompts)))
+        fresh_pool(constraints[0])
         before = workers_cpu()
         runs["two"].append(timed(lambda: ifbench.rewards(fresh(), constraints, prompts=prompts, workers=2)))
         two_cpu += (workers_cpu() - before) / args.repeat
@@ -128,6 +153,7 @@ def main() -> None:
     same = [baseline(responses, constraints, prompts),
             ifbench.rewards(responses, constraints, prompts=prompts),
             ifbench.rewards(responses, constraints, prompts=prompts, workers=2)]
+    forget_texts()
     by_checker = slowest(fresh(), constraints, prompts)
     pool.shutdown()
     assert same[0] == same[1] == same[2], "rewards differ between the baseline, workers=1 and workers=2"

@@ -241,14 +241,21 @@ def read_jsonl(path: Path, error: type[IfbenchError] = ResponsesError) -> Iterat
 
 
 def read_jsonl_at(
-    path: Path, error: type[IfbenchError] = ResponsesError
+    path: Path, error: type[IfbenchError] = ResponsesError, *, start: int = 0, end: int | None = None,
+    first_line: int = 1,
 ) -> Iterator[tuple[int, int, dict[str, Any]]]:
-    """`read_jsonl` with each line's byte offset first, for reading a line back later."""
+    """`read_jsonl` with each line's byte offset first, for reading a line back later.
+
+    `start`..`end`: only the lines in these bytes (`start` the beginning of line `first_line`).
+    """
     try:
         with path.open("rb") as file:
-            offset = 0
-            for number, raw in enumerate(file, start=1):
-                start, offset = offset, offset + len(raw)
+            file.seek(start)
+            offset = start
+            for number, raw in enumerate(file, start=first_line):
+                if end is not None and offset >= end:
+                    return
+                at, offset = offset, offset + len(raw)
                 line = raw.decode("utf-8")
                 if not line.strip():
                     continue
@@ -260,7 +267,7 @@ def read_jsonl_at(
                     raise error(f"{path}:{number}: invalid JSON: {json_problem(problem)}") from None
                 if type(data) is not dict:
                     raise error(f"{path}:{number}: expected a JSON object")
-                yield start, number, data
+                yield at, number, data
     except UnicodeDecodeError:
         raise error(f"{path}: not UTF-8 text") from None
     except OSError as problem:

@@ -9,8 +9,8 @@ responses answer it.
 With `workers` > 1 the (task, sample) items go to forked processes in batches, at most a few
 batches per worker in flight. Only the keys cross the process boundary: each worker reads its
 replies from the responses file by offset (the index is inherited by fork), scores them and
-sends back the batch's results lines as one block of UTF-8 bytes with their counts; the parent
-writes the blocks in the same order as one process would.
+sends back the batch's results lines as one block of UTF-8 bytes with the batch's summed counts;
+the parent writes the blocks in the same order as one process would.
 """
 
 from __future__ import annotations
@@ -35,21 +35,28 @@ from ifbench.tasks.load import suite_hashes
 PARALLEL_FROM = 2000
 """By default, files with fewer (task, sample) results than this are scored in one process:
 forking and feeding workers costs more than it saves on a few seconds of work."""
-BATCH = 128
-"""(task, sample) items sent to a worker at once."""
+BATCH = 512
+"""(task, sample) items sent to a worker at once, at most: about 0.1 s of work, so the parent's cost
+per batch (a message each way) stays small beside it. Smaller files get smaller batches, at least
+MIN_BATCHES per worker, so that no worker is left with a long last batch while another waits."""
+MIN_BATCHES = 8
 IN_FLIGHT = 4
 """Batches per worker sent ahead of the one being written."""
 
 Item = tuple[int, int, int, list[tuple[bytes, bool, int] | None]]
 """(task number, model number, sample, per turn the chosen line, whether it is IFEval's, its number)."""
 Counts = tuple[int, ...]
-"""(instructions, prompt strict, prompt loose, instructions strict, loose, error, truncated)."""
+"""(results, instructions, prompt strict, prompt loose, instructions strict, loose, error,
+truncated): of one result, or summed over a batch."""
 
 
 def default_workers(results: int) -> int:
     """1 below PARALLEL_FROM results, else one process per CPU this process may run on."""
-    if results < PARALLEL_FROM:
-        return 1
+    return 1 if results < PARALLEL_FROM else usable_cpus()
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
@@ -70,15 +77,15 @@ class Tally:
     truncated: int = 0
     models: set[str] = field(default_factory=set)
 
-    def add(self, counts: tuple[int, ...]) -> None:
-        self.prompts += 1
-        self.instructions += counts[0]
-        self.prompt_strict += counts[1]
-        self.prompt_loose += counts[2]
-        self.inst_strict += counts[3]
-        self.inst_loose += counts[4]
-        self.errors += counts[5]
-        self.truncated += counts[6]
+    def add(self, counts: Counts) -> None:
+        self.prompts += counts[0]
+        self.instructions += counts[1]
+        self.prompt_strict += counts[2]
+        self.prompt_loose += counts[3]
+        self.inst_strict += counts[4]
+        self.inst_loose += counts[5]
+        self.errors += counts[6]
+        self.truncated += counts[7]
 
     def summary(self) -> Summary:
         def share(part: int, whole: int) -> float:
@@ -109,7 +116,7 @@ _job: _Job | None = None
 _replies: Any = None  # in each worker: its own open handle on the responses file
 
 
-def _score(item: Item) -> tuple[str, tuple[int, ...]]:
+def _score(item: Item) -> tuple[str, Counts]:
     """One (task, sample): its results line and its counts."""
     assert _job is not None
     job = _job
@@ -126,7 +133,7 @@ def _score(item: Item) -> tuple[str, tuple[int, ...]]:
                         bound=bound)
     constraints = result.constraints
     return dumps(result), (
-        len(constraints), result.prompt_strict, result.prompt_loose,
+        1, len(constraints), result.prompt_strict, result.prompt_loose,
         sum(c.strict for c in constraints), sum(c.loose for c in constraints),
         result.error is not None, result.truncated,
     )
@@ -161,8 +168,9 @@ def _lines(index: ResponseIndex, number: int, model: int, sample: int,
     return lines
 
 
-def _score_keys(keys: list[tuple[int, int, int]]) -> tuple[bytes, list[Counts]]:
-    """In a worker: read, score and serialise (task, model, sample) keys; their lines as one block."""
+def _score_keys(keys: list[tuple[int, int, int]]) -> tuple[bytes, Counts]:
+    """In a worker: read, score and serialise (task, model, sample) keys; their lines as one block
+    and their summed counts."""
     global _replies
     assert _job is not None
     if _replies is None:
@@ -174,7 +182,7 @@ def _score_keys(keys: list[tuple[int, int, int]]) -> tuple[bytes, list[Counts]]:
         out.append(line)
         counts.append(tally)
     out.append("")
-    return "\n".join(out).encode("utf-8"), counts
+    return "\n".join(out).encode("utf-8"), tuple(map(sum, zip(*counts)))
 
 
 def absent(index: ResponseIndex) -> list[str]:
@@ -237,10 +245,10 @@ def score_to_file(
         out.parent.mkdir(parents=True, exist_ok=True)
         with index.path.open("rb") as replies, partial.open("wb") as sink:
             if workers > 1:
-                for block, counts in _in_parallel(_keys(index), workers):
+                size = max(1, min(BATCH, results // (workers * MIN_BATCHES)))
+                for block, counts in _in_parallel(_keys(index), workers, size):
                     sink.write(block)
-                    for each in counts:
-                        tally.add(each)
+                    tally.add(counts)
             else:
                 for line, each in map(_score, _items(index, replies)):
                     sink.write(line.encode("utf-8"))
@@ -260,8 +268,10 @@ def score_to_file(
     return tally
 
 
-def _in_parallel(keys: Iterator[tuple[int, int, int]], workers: int) -> Iterator[tuple[bytes, list[Counts]]]:
-    """`_score_keys` on batches of `keys` by `workers` forked processes, in order, a bounded number ahead."""
+def _in_parallel(keys: Iterator[tuple[int, int, int]], workers: int,
+                 size: int) -> Iterator[tuple[bytes, Counts]]:
+    """`_score_keys` on batches of `size` keys by `workers` forked processes, in order, a bounded
+    number ahead."""
     import multiprocessing
 
     _warm()  # once here, not once per worker
@@ -272,7 +282,7 @@ def _in_parallel(keys: Iterator[tuple[int, int, int]], workers: int) -> Iterator
         batch: list[tuple[int, int, int]] = []
         for key in keys:
             batch.append(key)
-            if len(batch) == BATCH:
+            if len(batch) == size:
                 pending.append(pool.apply_async(_score_keys, (batch,)))
                 batch = []
                 if len(pending) >= workers * IN_FLIGHT:

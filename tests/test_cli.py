@@ -156,13 +156,15 @@ IFEVAL = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "ifeva
 @pytest.mark.skipif(not IFEVAL.is_dir(), reason=f"IFEval conformance data not found at {IFEVAL}")
 def test_score_with_two_workers_writes_the_same_bytes_in_the_same_order(ifbench_script, tmp_path):
     # 541 results: several batches per worker, so an unordered merge would show.
-    written = {}
+    written, summaries = {}, {}
     for workers in ("1", "2"):
         done = run(ifbench_script, "score", str(IFEVAL / "input_data_gpt4_20231107_145030.jsonl"),
                    "--responses", str(IFEVAL / "input_response_data_gpt4_20231107_145030.jsonl"),
                    "--out", str(tmp_path / workers), "--workers", workers)
         assert done.returncode == 0, done.stderr
         written[workers] = (tmp_path / workers / "results.jsonl").read_bytes()
+        summaries[workers] = [line for line in done.stdout.splitlines() if not line.startswith("Wrote")]
     assert written["2"] == written["1"]
+    assert summaries["2"] == summaries["1"] and any("77.08%" in line for line in summaries["1"])
     task_ids = [json.loads(line)["task_id"] for line in written["1"].splitlines()]
     assert len(task_ids) == 541 and len(set(task_ids)) == 541

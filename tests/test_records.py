@@ -85,3 +85,45 @@ def test_rescoring_a_run_directory_keeps_its_run_json_and_adds_provenance(tmp_pa
     data = json.loads((run / "run.json").read_text(encoding="utf-8"))
     assert (data["settings"], data["extra"]) == ({"max_tokens": 9}, 1)
     assert data["scoring"]["responses"] == "responses.jsonl"
+
+
+def _answers(tasks: list[Task], rounds: int) -> list[dict]:
+    return [{"task_id": task.id, "suite": task.suite, "model": "m", "sample": sample,
+             "prompt": task.prompt, "response": f"答案 {sample}: hi there"}
+            for sample in range(rounds) for task in tasks]
+
+
+def test_two_readers_index_a_file_exactly_as_one(tmp_path, monkeypatch):
+    import ifbench.responses as responses
+
+    tasks = [Task(id=f"t{n}", suite="s", prompt=f"Say hi, {n}.", constraints=[{"id": "length.words", "max": 3}])
+             for n in range(30)]
+    lines = _answers(tasks, 4)
+    lines[70] = dict(lines[70], task_id="gone")  # in the second half: a line of no task
+    lines[90] = dict(lines[90], error="timeout", response="")  # an error, answered again below
+    lines.append(dict(lines[90], error=None, response="retried"))
+    path = tmp_path / "responses.jsonl"
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    monkeypatch.setattr(responses, "PARALLEL_BYTES", 0)  # a small file is split too
+    one = responses.index_responses(path, tasks, workers=1)
+    two = responses.index_responses(path, tasks, workers=2)
+    assert responses._second_half(path) is not None
+    assert two.chosen == one.chosen and two.unmatched == one.unmatched == [
+        f"{path}:71: task s/gone is not among the tasks"]
+    assert [r.response for r in two.records()] == [r.response for r in one.records()]
+    assert "retried" in {r.response for r in two.records()}
+
+
+def test_two_readers_name_the_same_line_of_a_bad_file(tmp_path, monkeypatch):
+    import ifbench.responses as responses
+
+    tasks = [Task(id=f"t{n}", suite="s", prompt=f"Say hi, {n}.", constraints=[{"id": "length.words", "max": 3}])
+             for n in range(30)]
+    lines = [json.dumps(line, ensure_ascii=False) for line in _answers(tasks, 4)]
+    lines[100] = '{"task_id": "t1", "suite": "s"'  # broken JSON, far into the second half
+    path = tmp_path / "responses.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(responses, "PARALLEL_BYTES", 0)
+    for workers in (1, 2):
+        with pytest.raises(ResponsesError, match=r"responses.jsonl:101: invalid JSON"):
+            responses.index_responses(path, tasks, workers=workers)

@@ -12,7 +12,7 @@ from ifbench.records import RESULTS_FILE, RUN_FILE, read_manifest, write_manifes
 from ifbench.responses import index_responses
 from ifbench.run.lock import OutputLock
 from ifbench.scoring import provenance, scored_manifest
-from ifbench.streaming import PARALLEL_FROM, check_answers, score_to_file
+from ifbench.streaming import PARALLEL_FROM, check_answers, score_to_file, usable_cpus
 from ifbench.tasks.load import load_tasks
 
 
@@ -50,7 +50,7 @@ def _workers(text: str) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     tasks = load_tasks(args.tasks)
     responses = Path(args.responses)
-    index = index_responses(responses, tasks, model=args.model)
+    index = index_responses(responses, tasks, model=args.model, workers=args.workers or usable_cpus())
     if index.unmatched:
         shown = "\n  ".join(index.unmatched[:5])
         more = f"\n  and {len(index.unmatched) - 5} more" if len(index.unmatched) > 5 else ""

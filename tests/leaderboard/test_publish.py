@@ -48,6 +48,15 @@ def test_written_values(hand_made_dir, tmp_path):
     assert "\r" not in text
 
 
+def test_truncated_shares_are_rounded_like_the_accuracies(hand_made_dir, tmp_path):
+    table = leaderboard(load_results([hand_made_dir]), n_boot=100)
+    table["truncated"], table["prompt_strict_completed"] = 1 / 3, 2 / 3
+    path = tmp_path / "board.csv"
+    write_csv(table, path)
+    rows = read_csv(path)
+    assert set(rows["truncated"]) == {0.333333} and set(rows["prompt_strict_completed"]) == {0.666667}
+
+
 def test_rewriting_the_same_results_gives_the_same_bytes(hand_made_dir, tmp_path):
     one, two = tmp_path / "one.csv", tmp_path / "two.csv"
     write_csv(leaderboard(load_results([hand_made_dir]), n_boot=100), one)
