@@ -1,9 +1,9 @@
 """A responses file as an index: which line answers each (model, task, sample, turn), read back on demand.
 
-`ifbench score` never holds the responses in memory. One pass over the file validates every line
-and keeps, per answer it chooses, where the line starts and a hash of the reply (to tell a
-conflicting duplicate from a repeated one): about 300 bytes per response line, whatever the replies'
-length. Scoring then reads the chosen lines back one (task, sample) at a time, by offset.
+`ifbench score` never holds the responses in memory. One pass over the file (over both halves at
+once, in two processes, for a big file) validates every line and keeps, per answer it chooses,
+where the line starts and a hash of the reply (to tell a conflicting duplicate from a repeated
+one): about 300 bytes per response line, whatever the replies' length. Scoring then reads the chosen lines back one (task, sample) at a time, by offset.
 
 The choice is the one `records.read_responses` documents: a later line for the same key replaces
 an errored one, or one whose input changed (`input_sha`: the task was edited and asked again); two
