@@ -27,7 +27,7 @@ def _clear() -> None:
     from ifbench.checking import langid, punkt
 
     punkt.clear_caches()
-    langid.detect_language.cache_clear()
+    langid.clear_caches()
 
 
 def main() -> None:

@@ -70,8 +70,7 @@ def salted(responses: list[str], salt: int) -> list[str]:
 def forget_texts() -> None:
     """Empty the memo of texts seen (the tables stay loaded)."""
     punkt.clear_caches()
-    langid.detect_language.cache_clear()
-    langid.language_probabilities.cache_clear()
+    langid.clear_caches()
 
 
 def fresh_pool(constraints: list[dict]) -> None:

@@ -158,7 +158,8 @@ def index_responses(path: Path, tasks: list[Task], model: str | None = None, *, 
         from concurrent.futures import ProcessPoolExecutor
 
         # fork: the reader inherits `lookup` (initargs are not pickled); only its entries come back.
-        with ProcessPoolExecutor(1, multiprocessing.get_context("fork"), _remember, (lookup,)) as reader:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_remember, initargs=(lookup,)) as reader:
             later = reader.submit(_entries_from, half)
             keep(_entries(lookup, end=half))
             keep(later.result())

@@ -62,3 +62,12 @@ def test_detect_language_gives_langdetect_codes_or_none():
 
 def test_the_original_is_really_the_python_one():
     assert LangDetectException.__module__.startswith("langdetect.")
+
+
+def test_clear_caches_forgets_the_texts_seen():
+    from ifbench.checking import langid
+
+    langid.detect_language("The weather is lovely today.")
+    langid.language_probabilities("今天天气很好。")
+    langid.clear_caches()
+    assert langid.detect_language.cache_info().currsize == langid.language_probabilities.cache_info().currsize == 0

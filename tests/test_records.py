@@ -87,6 +87,10 @@ def test_rescoring_a_run_directory_keeps_its_run_json_and_adds_provenance(tmp_pa
     assert data["scoring"]["responses"] == "responses.jsonl"
 
 
+HI_TASKS = [Task(id=f"t{n}", suite="s", prompt=f"Say hi, {n}.", constraints=[{"id": "length.words", "max": 3}])
+            for n in range(30)]
+
+
 def _answers(tasks: list[Task], rounds: int) -> list[dict]:
     return [{"task_id": task.id, "suite": task.suite, "model": "m", "sample": sample,
              "prompt": task.prompt, "response": f"答案 {sample}: hi there"}
@@ -96,8 +100,7 @@ def _answers(tasks: list[Task], rounds: int) -> list[dict]:
 def test_two_readers_index_a_file_exactly_as_one(tmp_path, monkeypatch):
     import ifbench.responses as responses
 
-    tasks = [Task(id=f"t{n}", suite="s", prompt=f"Say hi, {n}.", constraints=[{"id": "length.words", "max": 3}])
-             for n in range(30)]
+    tasks = HI_TASKS
     lines = _answers(tasks, 4)
     lines[70] = dict(lines[70], task_id="gone")  # in the second half: a line of no task
     lines[90] = dict(lines[90], error="timeout", response="")  # an error, answered again below
@@ -117,8 +120,7 @@ def test_two_readers_index_a_file_exactly_as_one(tmp_path, monkeypatch):
 def test_two_readers_name_the_same_line_of_a_bad_file(tmp_path, monkeypatch):
     import ifbench.responses as responses
 
-    tasks = [Task(id=f"t{n}", suite="s", prompt=f"Say hi, {n}.", constraints=[{"id": "length.words", "max": 3}])
-             for n in range(30)]
+    tasks = HI_TASKS
     lines = [json.dumps(line, ensure_ascii=False) for line in _answers(tasks, 4)]
     lines[100] = '{"task_id": "t1", "suite": "s"'  # broken JSON, far into the second half
     path = tmp_path / "responses.jsonl"

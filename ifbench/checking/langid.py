@@ -61,6 +61,12 @@ def language_probabilities(text: str) -> tuple[tuple[str, float], ...]:
     return tuple(sorted(merged.items(), key=lambda item: (-item[1], item[0])))
 
 
+def clear_caches() -> None:
+    """Forget every text seen (for benchmarks that measure the work, not the memo)."""
+    detect_language.cache_clear()
+    language_probabilities.cache_clear()
+
+
 def base_language(code: str) -> str:
     """`zh` for `zh-cn` / `zh-tw`; other codes unchanged."""
     return code.split("-", 1)[0].lower()
