@@ -7,13 +7,14 @@ Prints constraint checks per second (wall clock, and per CPU-second of this proc
 machine busy with other work does not distort) for the baseline loop (`ifbench.check`, one constraint and
 one reply at a time, binding each time), for `rewards` with workers=1 and workers=2, and the
 ratios, all measured in this run, and the checkers that take longest. On a machine busy with
-other work the wall-clock gain of workers=2 is not what two idle cores give, so the CPU time its
-workers used is printed too.
+other work the wall-clock gain of workers=2 is not what two idle cores give, so the CPU time it
+used (the caller's and its worker's) is printed too.
 
-Every timed run starts with the memo of texts seen (Punkt's sentences, langdetect's answers)
-empty in every process, as for a batch of new rollouts: the workers=2 pool is started afresh
-from a caller that has forgotten them, and warmed on one tiny batch (checker tables loaded,
-processes forked), as a trainer's pool is warm from its earlier steps.
+Every timed run scores replies no process has seen, as a batch of new rollouts is: each run salts
+every sentence and line anew, so no memo (Punkt's sentences, langdetect's answers) in the caller or
+the worker helps it. The workers=2 pool (the caller and one worker) is started once and goes
+through one untimed batch first, as a trainer's pool serves step after step; the cost of starting
+it is not in the figures.
 
     python bench/bench_rewards.py [--copies 8] [--repeat 3]
 """
@@ -21,6 +22,7 @@ processes forked), as a trainer's pool is warm from its earlier steps.
 from __future__ import annotations
 
 import argparse
+import re
 import json
 import multiprocessing
 import os
@@ -55,29 +57,26 @@ def load() -> tuple[list[str], list[list[dict]], list[str]]:
     return responses, constraints, prompts
 
 
-def salted(responses: list[str], salt: int) -> list[str]:
-    """The replies made unique to one timed run and copy, sentence by sentence, as sampled rollouts
-    are: no check is sped up by a memo of a sentence seen in another copy or run.
+_SENTENCE_ENDS = re.compile(r"([.!?。！？])|(?=\n)")
 
-    The salt is a run of zero-width spaces after every sentence's full stop and at the end (some
-    verdicts change, e.g. "ends with"); rewards are compared between the three ways on one salt,
-    untimed.
+
+def salted(responses: list[str], salt: int) -> list[str]:
+    """The replies made unique to one timed run and copy, sentence by sentence and line by line,
+    as sampled rollouts are: no check in any process is sped up by a memo of a sentence, a line
+    or a reply seen in another copy or run.
+
+    The salt is the run number in binary, written in zero-width characters, after every sentence-ending mark, before every line
+    break and at the end (some verdicts change, e.g. "ends with"); rewards are compared between
+    the three ways on one salt, untimed.
     """
-    mark = "\u200b" * salt
-    return [response.replace(". ", f".{mark} ") + mark for response in responses]
+    mark = format(salt, "b").translate({ord("0"): "\u200b", ord("1"): "\u200c"})  # zero-width spaces, non-joiners
+    return [_SENTENCE_ENDS.sub(lambda m: (m.group(1) or "") + mark, response) + mark for response in responses]
 
 
 def forget_texts() -> None:
-    """Empty the memo of texts seen (the tables stay loaded)."""
+    """Empty this process's memo of texts seen (the tables stay loaded)."""
     punkt.clear_caches()
     langid.clear_caches()
-
-
-def fresh_pool(constraints: list[dict]) -> None:
-    """A new workers=2 pool forked from this process with no text memo, warmed on a tiny batch."""
-    pool.shutdown()
-    forget_texts()
-    ifbench.rewards(["warm up"] * 2, constraints, workers=2)
 
 
 def baseline(responses: list[str], constraints: list[list[dict]], prompts: list[str]) -> list[float]:
@@ -126,11 +125,11 @@ def main() -> None:
     responses = [r for copy in range(args.copies) for r in salted(responses, copy)]
     constraints, prompts = constraints * args.copies, prompts * args.copies
     checks = sum(map(len, constraints))
-    # Checkers loaded, Punkt and langdetect tables read, the worker pool started: as in training.
-    ifbench.rewards(["warm up"] * 2, constraints[0], workers=2)
-    ifbench.rewards(responses, constraints, prompts=prompts)
-
     salts = iter(range(args.copies, 10**6, args.copies))
+    # Checkers loaded, Punkt and langdetect tables read, the pool started and through one batch
+    # of its own: as in training, where the pool serves step after step.
+    ifbench.rewards(responses, constraints, prompts=prompts)
+    ifbench.rewards(salted(responses, next(salts)), constraints, prompts=prompts, workers=2)
 
     def fresh() -> list[str]:
         return salted(responses, next(salts))
@@ -138,17 +137,19 @@ def main() -> None:
     busy = os.getloadavg()[0]
     # The three take turns, so a change in the machine's load hits each alike; the fastest run counts.
     runs: dict[str, list[tuple[float, float]]] = {"base": [], "one": [], "two": []}
-    two_cpu = 0.0
     for _ in range(args.repeat):
+        replies = fresh()
         forget_texts()
-        runs["base"].append(timed(lambda: baseline(fresh(), constraints, prompts)))
+        runs["base"].append(timed(lambda: baseline(replies, constraints, prompts)))
+        replies = fresh()
         forget_texts()
-        runs["one"].append(timed(lambda: ifbench.rewards(fresh(), constraints, prompts=prompts)))
-        fresh_pool(constraints[0])
+        runs["one"].append(timed(lambda: ifbench.rewards(replies, constraints, prompts=prompts)))
+        replies = fresh()
+        forget_texts()
         before = workers_cpu()
-        runs["two"].append(timed(lambda: ifbench.rewards(fresh(), constraints, prompts=prompts, workers=2)))
-        two_cpu += (workers_cpu() - before) / args.repeat
-    (base_s, base_cpu), (one_s, one_cpu), (two_s, _) = (min(runs[k]) for k in ("base", "one", "two"))
+        wall, caller_cpu = timed(lambda: ifbench.rewards(replies, constraints, prompts=prompts, workers=2))
+        runs["two"].append((wall, caller_cpu + workers_cpu() - before))
+    (base_s, base_cpu), (one_s, one_cpu), (two_s, two_cpu) = (min(runs[k]) for k in ("base", "one", "two"))
     same = [baseline(responses, constraints, prompts),
             ifbench.rewards(responses, constraints, prompts=prompts),
             ifbench.rewards(responses, constraints, prompts=prompts, workers=2)]
@@ -165,8 +166,8 @@ def main() -> None:
           f"{checks / one_cpu:,.0f} per CPU-second)  {base_s / one_s:.2f}x baseline")
     print(f"  rewards, workers=2           {checks / two_s:9,.0f} checks/s  ({two_s:.2f} s)"
           f"  {one_s / two_s:.2f}x workers=1")
-    print(f"    its workers used {two_cpu:.2f} CPU-seconds per run against {one_cpu:.2f} for workers=1: "
-          f"on two idle cores about {2 * one_cpu / two_cpu:.2f}x workers=1")
+    print(f"    the caller and its worker used {two_cpu:.2f} CPU-seconds in that run against {one_cpu:.2f} "
+          f"for workers=1: on two idle cores about {2 * one_cpu / two_cpu:.2f}x workers=1")
     print(f"  slowest checkers (one process, replies not seen before):")
     for cid, n, seconds in by_checker:
         print(f"    {cid:48s} {n:5d} checks  {seconds / n * 1e6:6.0f} us each  {seconds / one_s:4.0%} of workers=1")

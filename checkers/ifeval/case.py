@@ -51,7 +51,7 @@ def capital_word_frequency(response: str, params: CapitalWordsParams, context: C
     if refusal is not None:
         return refusal
     try:
-        count = sum(1 for token in punkt.word_tokenize(response) if token.isupper())
+        count = punkt.capital_tokens(response)
     except TimeoutError as error:
         return punkt_timeout(error)
     return judge(count, "all-capital word", params.capital_relation, params.capital_frequency)

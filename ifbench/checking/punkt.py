@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import re
 import sys
 import types
 from functools import lru_cache
@@ -195,3 +196,24 @@ def clear_caches() -> None:
 def word_tokenize(text: str) -> list[str]:
     """The tokens of `text`, as `nltk.word_tokenize(text)` (English) gives them."""
     return [token for sentence in _sentences(text) for token in _sentence_words(sentence)]
+
+
+# An ASCII sentence can hold an all-capital token only where a capital letter is not followed by a
+# lowercase one in the same token. NLTKWordTokenizer splits between two letters only in its
+# contractions (can|not, gim|me, gon|na, got|ta, lem|me, wan|na, 't|is, 't|was) and before
+# n't; a capital right before one of those second halves is looked at too.
+_MAY_HOLD_CAPITAL_TOKEN = re.compile(r"[A-Z](?![a-z])|[A-Z](?=(?i:n't|not|me|na|ta|is|was))")
+
+
+def capital_tokens(text: str) -> int:
+    """How many `word_tokenize(text)` tokens are all capitals (`str.isupper()`).
+
+    Only the sentences that can hold such a token are split into words: an ASCII sentence whose
+    every capital letter starts a lowercase run ("The", "Paris") cannot, and most sentences
+    are like that.
+    """
+    return sum(
+        sum(1 for token in _sentence_words(sentence) if token.isupper())
+        for sentence in _sentences(text)
+        if not sentence.isascii() or _MAY_HOLD_CAPITAL_TOKEN.search(sentence)
+    )

@@ -3,8 +3,8 @@
 `constraints` is either one list of constraint mappings shared by every reply, or a list of
 such lists, one per reply (a GRPO batch: each prompt's group of replies shares its labels).
 Identical lists are bound once. With `workers > 1` the replies are split into contiguous
-chunks scored by a pool of worker processes (pool.py); the rewards come back in order and are
-the same as with one worker.
+chunks scored by this process and a pool of `workers - 1` worker processes (pool.py); the rewards
+come back in order and are the same as with one worker.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ def rewards(
     """The reward of each reply, in order (see `ifbench.reward`).
 
     `constraints`: one list shared by all replies, or one list per reply. `prompts`: None, or one
-    prompt per reply. `workers`: None or 1 scores in this process; N > 1 in N processes, kept
-    for later calls with the same N. Every constraint is bound before any reply is checked.
+    prompt per reply. `workers`: None or 1 scores in this process; N > 1 in N processes (this
+    one and N - 1 workers, kept for later calls with the same N). Every constraint is bound before any reply is checked.
     """
     check_options(mode, credit)
     if isinstance(responses, (str, bytes)) or not isinstance(responses, Sequence):
@@ -48,11 +48,10 @@ def rewards(
     sets, which = constraint_sets(constraints, n)
     prompt_list = list(prompts) if prompts is not None else [None] * n
     guard_list = tuple(guards)
-    if workers is None or workers == 1 or n < 2:
-        return [sets[w].details(r, p, mode, guard_list).reward(credit)
-                for r, p, w in zip(responses, prompt_list, which)]
     items = list(zip(responses, prompt_list, which))
-    return pool.score([(s.key, s.constraints) for s in sets], items, mode, credit, guard_list, workers)
+    if workers is None or workers == 1 or n < 2:
+        return pool.rewards_here(sets, items, mode, credit, guard_list)
+    return pool.score(sets, items, mode, credit, guard_list, workers)
 
 
 def constraint_sets(constraints: Constraints | Sequence[Constraints],

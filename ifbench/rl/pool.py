@@ -6,21 +6,32 @@ forked from the caller: a fork server or `spawn` would import the caller's `__ma
 every worker, which re-runs a training script that has no `if __name__ == "__main__"` guard. The
 workers run only ifbench's checkers, which hold no lock another thread could own at the fork
 (the budget watchdog is rebuilt in the child, see checking/budget.py). The checkers and their
-tables are loaded in the caller first, so each worker starts with them.
+tables are loaded in the caller first, so each worker starts with them, and the inherited objects
+are kept out of the workers' garbage collections (`gc.freeze`), which would otherwise write to,
+and so copy, every page of them.
 
-Replies go out in contiguous chunks with the raw constraint lists they use; a worker binds each
-list the first time it sees it and keeps it, so nothing but plain data crosses the process
-boundary, and the rewards come back in order.
+`workers=N` means N processes in all: the caller and N-1 workers. The replies are cut into
+contiguous chunks numbered in a counter pair shared by all of them; the workers take chunks from
+the back, the caller from the front, and they meet in the middle, so nobody waits while chunks
+are left. Each call sends every worker the part of the batch the workers may take (their fair
+share and WORKER_SLACK more: replies, prompts and the raw constraint lists, pickled once, down a
+pipe): no thread of the caller has to wake up per chunk to feed a
+worker while the caller scores. A worker binds a constraint list the first time a chunk of it
+uses it and keeps it for later calls; its rewards come back in one message, and the caller puts
+every chunk's rewards in order.
 """
 
 from __future__ import annotations
 
 import atexit
+import gc
 import multiprocessing
+import pickle
+import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
 from typing import Any
 
 from ifbench.checking import punkt
@@ -30,8 +41,11 @@ from ifbench.checking.registry import all_checkers
 from ifbench.rl.api import ConstraintSet, Credit
 from ifbench.rl.guards import Guard
 
-CHUNKS_PER_WORKER = 4
-"""Chunks per worker: enough to even out slow and fast replies, few enough to keep overhead low."""
+CHUNKS_PER_PROCESS = 64
+"""Chunks per process: fine enough that the caller and the workers finish close together."""
+
+WORKER_SLACK = 0.15
+"""Share of the batch the workers may take beyond their fair share (a slow caller's)."""
 
 Item = tuple[Any, "str | None", int]
 """(response, prompt, index of its constraint list)."""
@@ -39,8 +53,12 @@ Item = tuple[Any, "str | None", int]
 BOUND_KEPT = 4096
 """Bound constraint lists a worker keeps (a data set's prompts come back every epoch)."""
 
-_pools: dict[int, ProcessPoolExecutor] = {}
-_bound_sets: OrderedDict[str, ConstraintSet] = OrderedDict()  # in each worker
+ConstraintLists = Sequence[tuple[str, Sequence[Mapping[str, Any]]]]
+"""(canonical key, raw constraint list) of each list a batch uses."""
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended while scoring (killed for memory, say)."""
 
 
 def _load_tables() -> None:
@@ -50,69 +68,184 @@ def _load_tables() -> None:
     detect_language("warm up")
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    if workers not in _pools:
-        _load_tables()  # in the caller, before any fork: every worker starts with them loaded
+def rewards_here(sets: Sequence[ConstraintSet], items: Sequence[Item], mode: CheckMode, credit: Credit,
+                 guards: tuple[Guard, ...]) -> list[float]:
+    """The reward of each item, in order, scored in this process."""
+    return [sets[which].details(response, prompt, mode, guards).reward(credit)
+            for response, prompt, which in items]
+
+
+LOCK_WAIT_S = 10.0
+"""How long taking a chunk may wait for the counters' lock (held for a microsecond) before the pool
+counts as broken: a worker killed while holding it would otherwise stop every other process."""
+
+
+class _Chunks:
+    """The chunks of the batch in hand: [front, back) are not taken yet; shared by all processes."""
+
+    def __init__(self, context: Any):
+        self._lock = context.Lock()
+        self._bounds = context.RawArray("q", 2)
+
+    def reset(self, count: int) -> None:
+        with self._locked():
+            self._bounds[0], self._bounds[1] = 0, count
+
+    def take_front(self) -> int | None:
+        with self._locked():
+            front, back = self._bounds
+            if front >= back:
+                return None
+            self._bounds[0] = front + 1
+            return front
+
+    def take_back(self, lowest: int) -> int | None:
+        """The last chunk not taken, if it is not below `lowest`."""
+        with self._locked():
+            front, back = self._bounds
+            if front >= back or back - 1 < lowest:
+                return None
+            self._bounds[1] = back - 1
+            return back - 1
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        if not self._lock.acquire(timeout=LOCK_WAIT_S):
+            raise WorkerDied(f"the rewards pool's chunk counter stayed locked for {LOCK_WAIT_S:g} s")
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+
+class _Pool:
+    """N-1 forked workers, each with a pipe, and the shared chunk counters."""
+
+    def __init__(self, workers: int):
         context = multiprocessing.get_context("fork")
-        _pools[workers] = ProcessPoolExecutor(workers, mp_context=context)
-    return _pools[workers]
+        self.chunks = _Chunks(context)
+        self.pipes: list[Connection] = []
+        self.processes: list[Any] = []
+        _load_tables()  # in the caller, before the fork: every worker starts with them loaded
+        gc.freeze()
+        try:
+            for _ in range(workers):
+                mine, theirs = context.Pipe()
+                process = context.Process(target=_serve, args=(theirs, self.chunks), daemon=True,
+                                          name="ifbench-rewards")
+                process.start()
+                theirs.close()
+                self.pipes.append(mine)
+                self.processes.append(process)
+        finally:
+            gc.unfreeze()
+
+    def close(self) -> None:
+        for pipe in self.pipes:
+            pipe.close()  # a worker reading its pipe sees the end and returns
+        for process in self.processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
+_pools: dict[int, _Pool] = {}
+_one_batch_at_a_time = threading.Lock()
+"""Held while a pool scores a batch: the pipes carry one batch at a time, and callers in other
+threads (the reward server's) wait their turn."""
+_bound_sets: OrderedDict[str, ConstraintSet] = OrderedDict()  # in each worker
 
 
 @atexit.register
 def shutdown() -> None:
     """Stop every worker pool (run at exit; call it to free the processes sooner)."""
-    while _pools:
-        _pools.popitem()[1].shutdown(wait=True, cancel_futures=True)
+    with _one_batch_at_a_time:
+        while _pools:
+            _pools.popitem()[1].close()
 
 
 def _bound(key: str, constraints: Sequence[Mapping[str, Any]]) -> ConstraintSet:
-    """The worker's bound copy of a constraint list, bound on first sight (kept across chunks)."""
+    """The worker's bound copy of a constraint list, bound on first sight (kept across calls)."""
     if key in _bound_sets:
         _bound_sets.move_to_end(key)
     else:
-        _bound_sets[key] = ConstraintSet(constraints)
+        _bound_sets[key] = ConstraintSet(constraints, key)
         if len(_bound_sets) > BOUND_KEPT:
             _bound_sets.popitem(last=False)
     return _bound_sets[key]
 
 
-def _score_chunk(lists: Sequence[tuple[str, Sequence[Mapping[str, Any]]]], items: Sequence[Item],
-                 mode: CheckMode, credit: Credit, guards: tuple[Guard, ...]) -> list[float]:
-    sets = [_bound(key, constraints) for key, constraints in lists]
-    return [sets[which].details(response, prompt, mode, guards).reward(credit)
-            for response, prompt, which in items]
+class _LazySets:
+    """The batch's constraint lists as a worker binds them: each on the first reply that uses it."""
+
+    def __init__(self, lists: ConstraintLists):
+        self._lists = lists
+        self._sets: list[ConstraintSet | None] = [None] * len(lists)
+
+    def __getitem__(self, which: int) -> ConstraintSet:
+        found = self._sets[which]
+        if found is None:
+            found = self._sets[which] = _bound(*self._lists[which])
+        return found
 
 
-def score(lists: Sequence[tuple[str, Sequence[Mapping[str, Any]]]], items: Sequence[Item],
-          mode: CheckMode, credit: Credit, guards: tuple[Guard, ...], workers: int) -> list[float]:
-    """The reward of each item, in order, scored by `workers` processes.
+def _serve(pipe: Connection, chunks: _Chunks) -> None:
+    """A worker: for each batch sent (its chunks from `lowest` on), score chunks from the back
+    until none are left."""
+    while True:
+        try:
+            lists, items, lowest, size, mode, credit, guards = pickle.loads(pipe.recv_bytes())
+        except (EOFError, OSError):
+            return
+        sets = _LazySets(lists)
+        done = []
+        while (number := chunks.take_back(lowest)) is not None:
+            start = (number - lowest) * size
+            done.append((number, rewards_here(sets, items[start:start + size], mode, credit, guards)))  # type: ignore[arg-type]
+        pipe.send(done)
 
-    `lists` holds (key, constraint list) pairs, the key a canonical text of the list (see
-    `constraints_key`): a worker binds each list once and keeps it for later chunks and calls.
-    A pool whose worker died (killed for memory, say) is replaced and the batch scored again,
-    once; a second death raises BrokenProcessPool.
+
+def score(sets: Sequence[ConstraintSet], items: Sequence[Item], mode: CheckMode, credit: Credit,
+          guards: tuple[Guard, ...], workers: int) -> list[float]:
+    """The reward of each item, in order, scored by this process and `workers - 1` others.
+
+    `sets` are the constraint lists bound in this process. A pool whose worker died (killed for
+    memory, say) is replaced and the batch scored again, once; a second death raises WorkerDied.
     """
-    size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
-    chunks = []
-    for start in range(0, len(items), size):
-        chunk = items[start:start + size]
-        used = sorted({which for _, _, which in chunk})
-        local = {which: position for position, which in enumerate(used)}
-        chunks.append(([lists[which] for which in used],
-                       [(response, prompt, local[which]) for response, prompt, which in chunk]))
-    try:
-        return _run(workers, chunks, mode, credit, guards)
-    except BrokenProcessPool:
-        return _run(workers, chunks, mode, credit, guards)  # once more, on a new pool
+    with _one_batch_at_a_time:
+        try:
+            return _run(workers - 1, sets, items, mode, credit, guards)
+        except WorkerDied:
+            return _run(workers - 1, sets, items, mode, credit, guards)  # once more, on a new pool
 
 
-def _run(workers: int, chunks: list[tuple[list[Any], list[Item]]], mode: CheckMode, credit: Credit,
-         guards: tuple[Guard, ...]) -> list[float]:
-    executor = _pool(workers)
+def _run(workers: int, sets: Sequence[ConstraintSet], items: Sequence[Item], mode: CheckMode,
+         credit: Credit, guards: tuple[Guard, ...]) -> list[float]:
+    pool = _pools.get(workers) or _pools.setdefault(workers, _Pool(workers))
+    size = max(1, -(-len(items) // ((workers + 1) * CHUNKS_PER_PROCESS)))
+    count = -(-len(items) // size)
+    results: list[list[float] | None] = [None] * count
+    # The workers' fair share and some slack: chunks before `lowest` are the caller's alone, so
+    # they are neither pickled nor sent.
+    lowest = int(count * max(0.0, 1 / (workers + 1) - WORKER_SLACK))
+    payload = pickle.dumps(([(s.key, s.constraints) for s in sets], items[lowest * size:], lowest, size, mode,
+                            credit, guards), protocol=pickle.HIGHEST_PROTOCOL)
     try:
-        futures = [executor.submit(_score_chunk, used, chunk, mode, credit, guards) for used, chunk in chunks]
-        return [value for future in futures for value in future.result()]
-    except BrokenProcessPool:
-        _pools.pop(workers, None)  # a broken pool is not reused
-        executor.shutdown(wait=False, cancel_futures=True)
+        pool.chunks.reset(count)
+        for pipe in pool.pipes:
+            pipe.send_bytes(payload)
+        while (number := pool.chunks.take_front()) is not None:
+            results[number] = rewards_here(sets, items[number * size:(number + 1) * size], mode, credit, guards)
+        for pipe in pool.pipes:
+            for number, values in pipe.recv():
+                results[number] = values
+    except BaseException as error:
+        # A pool left mid-batch (a worker died, or this process was interrupted) may still have
+        # answers in its pipes: it is not reused.
+        _pools.pop(workers, None)
+        pool.close()
+        if isinstance(error, (EOFError, OSError)):
+            raise WorkerDied(f"a rewards worker process ended while scoring ({type(error).__name__})") from None
         raise
+    return [value for chunk in results for value in chunk]  # type: ignore[union-attr]

@@ -309,3 +309,29 @@ def test_langdetect_code_list_is_complete():
     from langdetect.detector_factory import PROFILES_DIRECTORY
 
     assert set(os.listdir(PROFILES_DIRECTORY)) == LANGDETECT_CODES
+
+
+def _capital_tokens_by_tokenizing_everything(text):
+    return sum(1 for token in punkt.word_tokenize(text) if token.isupper())
+
+
+CONTRACTION_HALVES = ["Can", "CAN", "not", "NOT", "Gim", "GIM", "me", "Gon", "na", "Got", "ta", "Lem",
+                      "Wan", "'T", "'t", "is", "was", "n't", "N'T", "D", "'ye", "More", "'n", "'s"]
+
+
+def test_capital_tokens_equals_counting_every_token_on_contractions_and_short_strings():
+    # Glued halves are where NLTK's tokenizer splits between two letters ("CANnot" -> "CAN", "not").
+    for first, second in itertools.product(CONTRACTION_HALVES, repeat=2):
+        for text in (f"{first}{second} it.", f"Oh {first}{second}", f"'{first}{second} now"):
+            assert punkt.capital_tokens(text) == _capital_tokens_by_tokenizing_everything(text), repr(text)
+    for n in range(6):
+        for chars in itertools.product("Aa. 'n", repeat=n):
+            text = "".join(chars)
+            assert punkt.capital_tokens(text) == _capital_tokens_by_tokenizing_everything(text), repr(text)
+
+
+def test_capital_tokens_counts_acronyms_in_english_and_chinese_text():
+    assert punkt.capital_tokens("The NASA team met ESA. I agreed.") == 3  # NASA, ESA, I
+    assert punkt.capital_tokens("Paris is lovely. The end.") == 0
+    # "SDK。Ärger" is one token (NLTK does not split at 。), and not all capitals.
+    assert punkt.capital_tokens("我们使用 API 和 SDK。Ärger ÜBER alles.") == 2  # API, ÜBER

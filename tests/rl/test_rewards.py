@@ -144,3 +144,29 @@ def test_a_worker_that_dies_is_replaced():
 def test_rewards_are_deterministic():
     first = ifbench.rewards(REPLIES, ZH_SHORT, mode="loose")
     assert all(ifbench.rewards(REPLIES, ZH_SHORT, mode="loose") == first for _ in range(3))
+
+
+def test_workers_count_the_caller():
+    import multiprocessing
+
+    from ifbench.rl import pool
+
+    per_reply = [SHORT_NO_COMMA if i % 3 else ZH_SHORT for i in range(len(REPLIES))]
+    pool.shutdown()
+    one = ifbench.rewards(REPLIES * 20, per_reply * 20)
+    assert ifbench.rewards(REPLIES * 20, per_reply * 20, workers=3) == one
+    # workers=3: this process and two workers.
+    assert len([c for c in multiprocessing.active_children() if c.name == "ifbench-rewards"]) == 2
+    pool.shutdown()
+    assert not [c for c in multiprocessing.active_children() if c.name == "ifbench-rewards"]
+
+
+def test_callers_in_several_threads_share_one_pool_safely():
+    from concurrent.futures import ThreadPoolExecutor
+
+    per_reply = [SHORT_NO_COMMA if i % 3 else ZH_SHORT for i in range(len(REPLIES))]
+    batches = [(REPLIES[i:] + REPLIES[:i]) * 5 for i in range(6)]
+    expected = [ifbench.rewards(batch, per_reply * 5) for batch in batches]
+    with ThreadPoolExecutor(6) as threads:  # as the reward server's requests do
+        found = list(threads.map(lambda batch: ifbench.rewards(batch, per_reply * 5, workers=2), batches))
+    assert found == expected
