@@ -123,6 +123,9 @@ PERSON_NAMES = (
     "Penelope Thomas Nora Andrew Aria Joseph Claire Ryan Stella Jonathan"
 ).split()
 """The 50 names IFBench's prompt lists; only these count."""
+_WHOLE_NAME = re.compile(rf"\b(?:{'|'.join(PERSON_NAMES)})\b")
+"""Any of them as a whole word: one pass over the text finds what IFBench's 50 `\bname\b` searches
+find (the names are single words, so no two whole-word matches overlap)."""
 
 
 @revised(
@@ -142,7 +145,8 @@ def person_names(response: str, params: AtLeastNParams, context: Context, revisi
     word (regex `\\b`); at c94da02 it counts inside a longer word too (`Emma` in `Emmanuel`).
     """
     if revision is Revision.HEAD:
-        found = [name for name in PERSON_NAMES if re.search(rf"\b{name}\b", response)]
+        present = set(_WHOLE_NAME.findall(response))
+        found = [name for name in PERSON_NAMES if name in present]
     else:
         found = [name for name in PERSON_NAMES if name in response]
     shown = ", ".join(found[:8]) + (", ..." if len(found) > 8 else "")

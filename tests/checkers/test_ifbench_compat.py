@@ -605,3 +605,17 @@ def test_huge_texts_give_a_verdict(iid):
     for text in HUGE:
         verdict = check(text, iid, **params)
         assert verdict.reason and "failed on this response" not in verdict.reason
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["Emma", "Emmanuel", "Leo", "Leonard", "Ava", "ava", "_", "2", "é", " ",
+                                 ", ", "Noah's", "\u0301", "Mia-", "Ella"]), max_size=12))
+def test_person_names_in_one_pass_finds_what_fifty_word_searches_find(pieces):
+    from ifbench.checkers.ifbench.count import PERSON_NAMES
+
+    text = "".join(pieces)
+    found = [name for name in PERSON_NAMES if re.search(rf"\b{name}\b", text)]  # IFBench HEAD's rule
+    verdict = check(text, "count:person_names", N=1)
+    assert verdict.passed == bool(found)
+    if found:
+        assert verdict.reason.startswith(f"{len(found)} listed name")
