@@ -13,10 +13,10 @@ and so copy, every page of them.
 `workers=N` means N processes in all: the caller and N-1 workers. The replies are cut into
 contiguous chunks numbered in a counter pair shared by all of them; the workers take chunks from
 the back, the caller from the front, and they meet in the middle, so nobody waits while chunks
-are left. Each call sends every worker the part of the batch the workers may take (their fair
-share and WORKER_SLACK more: replies, prompts and the raw constraint lists, pickled once, down a
-pipe): no thread of the caller has to wake up per chunk to feed a
-worker while the caller scores. A worker binds a constraint list the first time a chunk of it
+are left. Each call pickles, once, the part of the batch the workers may take (their fair share
+and WORKER_SLACK more: replies, prompts and the raw constraint lists) into memory shared with
+every worker, and tells each its length down its pipe: no thread of the caller has to wake up to
+feed a worker while the caller scores. A worker binds a constraint list the first time a chunk
 uses it and keeps it for later calls; its rewards come back in one message, and the caller puts
 every chunk's rewards in order.
 """
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import mmap
 import multiprocessing
 import pickle
 import threading
@@ -44,7 +45,7 @@ from ifbench.rl.guards import Guard
 CHUNKS_PER_PROCESS = 64
 """Chunks per process: fine enough that the caller and the workers finish close together."""
 
-WORKER_SLACK = 0.15
+WORKER_SLACK = 0.1
 """Share of the batch the workers may take beyond their fair share (a slow caller's)."""
 
 Item = tuple[Any, "str | None", int]
@@ -118,12 +119,19 @@ class _Chunks:
             self._lock.release()
 
 
+SHARED_BYTES = 256 * 1024 * 1024
+"""Size of the memory a pool shares with its workers for each batch (reserved, not used: pages
+are taken as a batch first writes them). A larger batch goes down the pipes instead."""
+
+
 class _Pool:
-    """N-1 forked workers, each with a pipe, and the shared chunk counters."""
+    """N-1 forked workers, each with a pipe, the shared chunk counters and the shared batch memory."""
 
     def __init__(self, workers: int):
         context = multiprocessing.get_context("fork")
         self.chunks = _Chunks(context)
+        # Written by the caller, read by every worker: no pipe write waits for a reader.
+        self.shared = mmap.mmap(-1, SHARED_BYTES)
         self.pipes: list[Connection] = []
         self.processes: list[Any] = []
         _load_tables()  # in the caller, before the fork: every worker starts with them loaded
@@ -131,7 +139,7 @@ class _Pool:
         try:
             for _ in range(workers):
                 mine, theirs = context.Pipe()
-                process = context.Process(target=_serve, args=(theirs, self.chunks), daemon=True,
+                process = context.Process(target=_serve, args=(theirs, self.chunks, self.shared), daemon=True,
                                           name="ifbench-rewards")
                 process.start()
                 theirs.close()
@@ -139,6 +147,16 @@ class _Pool:
                 self.processes.append(process)
         finally:
             gc.unfreeze()
+
+    def send(self, payload: bytes) -> None:
+        """The batch to every worker: through the shared memory, or down each pipe if it is too big."""
+        if len(payload) <= len(self.shared):
+            self.shared[:len(payload)] = payload
+            message = len(payload).to_bytes(8, "little")
+        else:
+            message = payload
+        for pipe in self.pipes:
+            pipe.send_bytes(message)
 
     def close(self) -> None:
         for pipe in self.pipes:
@@ -148,6 +166,7 @@ class _Pool:
             if process.is_alive():
                 process.kill()
                 process.join()
+        self.shared.close()
 
 
 _pools: dict[int, _Pool] = {}
@@ -190,14 +209,17 @@ class _LazySets:
         return found
 
 
-def _serve(pipe: Connection, chunks: _Chunks) -> None:
+def _serve(pipe: Connection, chunks: _Chunks, shared: mmap.mmap) -> None:
     """A worker: for each batch sent (its chunks from `lowest` on), score chunks from the back
     until none are left."""
     while True:
         try:
-            lists, items, lowest, size, mode, credit, guards = pickle.loads(pipe.recv_bytes())
+            message = pipe.recv_bytes()
         except (EOFError, OSError):
             return
+        payload = memoryview(shared)[:int.from_bytes(message, "little")] if len(message) == 8 else message
+        lists, items, lowest, size, mode, credit, guards = pickle.loads(payload)
+        del payload  # the memory is the caller's to write again once this batch is answered
         sets = _LazySets(lists)
         done = []
         while (number := chunks.take_back(lowest)) is not None:
@@ -233,8 +255,7 @@ def _run(workers: int, sets: Sequence[ConstraintSet], items: Sequence[Item], mod
                             credit, guards), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         pool.chunks.reset(count)
-        for pipe in pool.pipes:
-            pipe.send_bytes(payload)
+        pool.send(payload)
         while (number := pool.chunks.take_front()) is not None:
             results[number] = rewards_here(sets, items[number * size:(number + 1) * size], mode, credit, guards)
         for pipe in pool.pipes:
