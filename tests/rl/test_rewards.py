@@ -170,3 +170,17 @@ def test_callers_in_several_threads_share_one_pool_safely():
     with ThreadPoolExecutor(6) as threads:  # as the reward server's requests do
         found = list(threads.map(lambda batch: ifbench.rewards(batch, per_reply * 5, workers=2), batches))
     assert found == expected
+
+
+def test_a_batch_too_big_for_the_shared_memory_goes_down_the_pipes(monkeypatch):
+    from ifbench.rl import pool
+
+    per_reply = [SHORT_NO_COMMA if i % 3 else ZH_SHORT for i in range(len(REPLIES))]
+    one = ifbench.rewards(REPLIES * 10, per_reply * 10)
+    pool.shutdown()
+    monkeypatch.setattr(pool, "SHARED_BYTES", 64)  # far smaller than the pickled batch
+    try:
+        assert ifbench.rewards(REPLIES * 10, per_reply * 10, workers=2) == one
+        assert len(next(iter(pool._pools.values())).shared) == 64
+    finally:
+        pool.shutdown()
