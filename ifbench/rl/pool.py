@@ -48,6 +48,16 @@ CHUNKS_PER_PROCESS = 64
 WORKER_SLACK = 0.1
 """Share of the batch the workers may take beyond their fair share (a slow caller's)."""
 
+LOCK_WAIT_S = 10.0
+"""How long taking a chunk may wait for the counters' lock (held for a microsecond) before the pool
+counts as broken: a worker killed while holding it would otherwise stop every other process."""
+
+
+SHARED_BYTES = 256 * 1024 * 1024
+"""Size of the memory a pool shares with its workers for each batch (reserved, not used: pages
+are taken as a batch first writes them). A larger batch goes down the pipes instead."""
+
+
 Item = tuple[Any, "str | None", int]
 """(response, prompt, index of its constraint list)."""
 
@@ -74,11 +84,6 @@ def rewards_here(sets: Sequence[ConstraintSet], items: Sequence[Item], mode: Che
     """The reward of each item, in order, scored in this process."""
     return [sets[which].details(response, prompt, mode, guards).reward(credit)
             for response, prompt, which in items]
-
-
-LOCK_WAIT_S = 10.0
-"""How long taking a chunk may wait for the counters' lock (held for a microsecond) before the pool
-counts as broken: a worker killed while holding it would otherwise stop every other process."""
 
 
 class _Chunks:
@@ -117,11 +122,6 @@ class _Chunks:
             yield
         finally:
             self._lock.release()
-
-
-SHARED_BYTES = 256 * 1024 * 1024
-"""Size of the memory a pool shares with its workers for each batch (reserved, not used: pages
-are taken as a batch first writes them). A larger batch goes down the pipes instead."""
 
 
 class _Pool:
