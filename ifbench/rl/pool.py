@@ -52,11 +52,9 @@ LOCK_WAIT_S = 10.0
 """How long taking a chunk may wait for the counters' lock (held for a microsecond) before the pool
 counts as broken: a worker killed while holding it would otherwise stop every other process."""
 
-
 SHARED_BYTES = 256 * 1024 * 1024
 """Size of the memory a pool shares with its workers for each batch (reserved, not used: pages
 are taken as a batch first writes them). A larger batch goes down the pipes instead."""
-
 
 Item = tuple[Any, "str | None", int]
 """(response, prompt, index of its constraint list)."""
