@@ -57,8 +57,10 @@ def protocol_id(protocol: dict[str, Any] | None) -> str:
 
 
 def differences(protocols: dict[str, dict[str, Any] | None]) -> dict[str, dict[str, Any]]:
-    """For protocol ids -> protocols, the settings on which they differ: id -> {setting: value}."""
+    """For protocol ids -> protocols, the settings on which they differ: id -> {setting: value}.
+    Beside a protocol not recorded (None), any setting may differ: every one is named."""
     known = {pid: p for pid, p in protocols.items() if p is not None}
     keys = sorted({key for p in known.values() for key in p})
-    differing = [k for k in keys if len({json.dumps(p.get(k), sort_keys=True) for p in known.values()}) > 1]
+    differing = keys if len(known) < len(protocols) else [
+        k for k in keys if len({json.dumps(p.get(k), sort_keys=True) for p in known.values()}) > 1]
     return {pid: {k: p.get(k) for k in differing} for pid, p in sorted(known.items())}

@@ -54,12 +54,23 @@ def protocol_differences(table: pd.DataFrame) -> list[tuple[str, dict[str, dict[
         protocols: dict[str, dict[str, Any] | None] = {}
         for pid, text in zip(rows["protocol"], rows["_settings"]):
             pid = pid if isinstance(pid, str) and pid else "unknown"
-            parsed = json.loads(text) if isinstance(text, str) and " | " not in text else None
-            protocols[pid] = protocols.get(pid) or parsed
+            protocols[pid] = protocols.get(pid) or _settings(text)
         if len(protocols) > 1:
             shown = differences(protocols)
             found.append((str(suite), {pid: shown.get(pid, {}) for pid in sorted(protocols)}))
     return found
+
+
+def _settings(text: Any) -> dict[str, Any] | None:
+    """A row's protocol settings; None where a published CSV has none (rows older than the column)
+    or holds a cell that is not one JSON object."""
+    if not isinstance(text, str) or " | " in text:
+        return None
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
 
 
 def settings_text(settings: dict[str, Any]) -> str:

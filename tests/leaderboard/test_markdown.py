@@ -90,3 +90,24 @@ def test_several_samples_show_the_every_sample_rate_and_the_spread(hand_made_dir
     lines = markdown_table(leaderboard(load_results([hand_made_dir]), n_boot=10), n_boot=10).splitlines()
     assert "| Strict, finished | Every sample | SD across samples | basic |" in lines[0]
     assert all(len(line.split(" | ")) == len(lines[0].split(" | ")) for line in lines if line.startswith("| "))
+
+
+def test_a_run_published_beside_rows_without_a_protocol_is_shown(tmp_path, lb):
+    # Rows published before the protocol columns existed have them empty in the CSV.
+    from ifbench.leaderboard.publish import publish, read_csv, write_csv
+
+    old = leaderboard(load_results([lb.write_run(tmp_path / "old", [lb.record("Old", "t1", [(True, True)])])]),
+                      n_boot=10)
+    old["protocol"] = old["protocol_settings"] = ""
+    path = tmp_path / "published.csv"
+    write_csv(old, path)
+    run = {"settings": {"mode": "completion", "temperature": 0.0, "top_p": 1.0, "max_tokens": 512,
+                        "seed": 0, "stop": [], "system": None, "extra_body": {}}, "samples": 1}
+    new = leaderboard(load_results([lb.write_run(tmp_path / "new", [lb.record("New", "t1", [(False, False)])],
+                                                 run=run)]), n_boot=10)
+    publish(new, path)
+    text = markdown_table(read_csv(path), n_boot=10)
+    assert "| Old |" in text and "| New |" in text
+    [note] = [line for line in text.splitlines() if "protocols, ranked apart" in line]
+    assert "`unknown`: settings not recorded" in note
+    assert 'mode "completion"' in note and "max\\_tokens 512" in note  # what is known of the other one
