@@ -22,10 +22,10 @@ it is not in the figures.
 from __future__ import annotations
 
 import argparse
-import re
 import json
 import multiprocessing
 import os
+import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -65,11 +65,11 @@ def salted(responses: list[str], salt: int) -> list[str]:
     as sampled rollouts are: no check in any process is sped up by a memo of a sentence, a line
     or a reply seen in another copy or run.
 
-    The salt is the run number in binary, written in zero-width characters, after every sentence-ending mark, before every line
-    break and at the end (some verdicts change, e.g. "ends with"); rewards are compared between
-    the three ways on one salt, untimed.
+    The salt is the run number in binary, written in zero-width characters, after every
+    sentence-ending mark, before every line break and at the end (some verdicts change, e.g.
+    "ends with"); rewards are compared between the three ways on one salt, untimed.
     """
-    mark = format(salt, "b").translate({ord("0"): "\u200b", ord("1"): "\u200c"})  # zero-width spaces, non-joiners
+    mark = format(salt, "b").translate({ord("0"): "\u200b", ord("1"): "\u200c"})  # zero-width space, non-joiner
     return [_SENTENCE_ENDS.sub(lambda m: (m.group(1) or "") + mark, response) + mark for response in responses]
 
 

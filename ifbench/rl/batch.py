@@ -35,7 +35,8 @@ def rewards(
 
     `constraints`: one list shared by all replies, or one list per reply. `prompts`: None, or one
     prompt per reply. `workers`: None or 1 scores in this process; N > 1 in N processes (this
-    one and N - 1 workers, kept for later calls with the same N). Every constraint is bound before any reply is checked.
+    one and N - 1 workers, kept for later calls with the same N). Every constraint is bound
+    before any reply is checked.
     """
     check_options(mode, credit)
     if isinstance(responses, (str, bytes)) or not isinstance(responses, Sequence):

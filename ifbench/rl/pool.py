@@ -55,6 +55,7 @@ counts as broken: a worker killed while holding it would otherwise stop every ot
 SHARED_BYTES = 256 * 1024 * 1024
 """Size of the memory a pool shares with its workers for each batch (reserved, not used: pages
 are taken as a batch first writes them). A larger batch goes down the pipes instead."""
+LENGTH_BYTES = 8
 
 Item = tuple[Any, "str | None", int]
 """(response, prompt, index of its constraint list)."""
@@ -147,10 +148,13 @@ class _Pool:
             gc.unfreeze()
 
     def send(self, payload: bytes) -> None:
-        """The batch to every worker: through the shared memory, or down each pipe if it is too big."""
+        """The batch to every worker: through the shared memory, or down each pipe if it is too big.
+
+        Through the memory, the message is only the payload's length in LENGTH_BYTES bytes; a
+        payload sent whole is longer than the memory, so never that short."""
         if len(payload) <= len(self.shared):
             self.shared[:len(payload)] = payload
-            message = len(payload).to_bytes(8, "little")
+            message = len(payload).to_bytes(LENGTH_BYTES, "little")
         else:
             message = payload
         for pipe in self.pipes:
@@ -215,7 +219,8 @@ def _serve(pipe: Connection, chunks: _Chunks, shared: mmap.mmap) -> None:
             message = pipe.recv_bytes()
         except (EOFError, OSError):
             return
-        payload = memoryview(shared)[:int.from_bytes(message, "little")] if len(message) == 8 else message
+        in_memory = len(message) == LENGTH_BYTES
+        payload = memoryview(shared)[:int.from_bytes(message, "little")] if in_memory else message
         lists, items, lowest, size, mode, credit, guards = pickle.loads(payload)
         del payload  # the memory is the caller's to write again once this batch is answered
         sets = _LazySets(lists)
@@ -242,7 +247,9 @@ def score(sets: Sequence[ConstraintSet], items: Sequence[Item], mode: CheckMode,
 
 def _run(workers: int, sets: Sequence[ConstraintSet], items: Sequence[Item], mode: CheckMode,
          credit: Credit, guards: tuple[Guard, ...]) -> list[float]:
-    pool = _pools.get(workers) or _pools.setdefault(workers, _Pool(workers))
+    if workers not in _pools:
+        _pools[workers] = _Pool(workers)
+    pool = _pools[workers]
     size = max(1, -(-len(items) // ((workers + 1) * CHUNKS_PER_PROCESS)))
     count = -(-len(items) // size)
     results: list[list[float] | None] = [None] * count
