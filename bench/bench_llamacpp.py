@@ -7,8 +7,11 @@ rates, the ratio, and how many greedy replies are identical; each difference is 
 with the point where the two replies part.
 
     python bench/bench_llamacpp.py [--prompts 32] [--max-tokens 128] [--parallel 8] [--busy 0]
+    python bench/bench_llamacpp.py --sweep [--threads 2]
 
 `--busy N` keeps N busy-looping processes running during both measurements (a loaded machine).
+`--sweep` measures decoding alone, as the engine's ceiling: tokens/s with 1, 2, 4, 8 and 16
+sequences in each llama.cpp decode call, after their prompts are in (prefill not timed).
 """
 
 from __future__ import annotations
@@ -78,6 +81,35 @@ def batched(texts: list[str], max_tokens: int, threads: int, parallel: int,
     return [(r.text, r.completion_tokens) for r in replies], elapsed
 
 
+def sweep(threads: int, seconds: float = 4.0) -> None:
+    """Decode-only tokens/s by the number of sequences per decode call."""
+    from ifbench.run.backends.llamacpp_engine import Engine, EngineConfig
+
+    sizes = (1, 2, 4, 8, 16)
+    engine = Engine(EngineConfig(model_path=default_model_path(), n_parallel=max(sizes),
+                                 n_threads=threads))
+    print(engine.facts()["system_info"])
+    texts = prompts(max(sizes))
+    single = None
+    for size in sizes:
+        sequences = [engine.start({"id": i, "messages": [{"role": "user", "content": text}],
+                                   "max_tokens": 10**6}) for i, text in enumerate(texts[:size])]
+        active = list(sequences)
+        while any(sequence.fed < len(sequence.prompt) for sequence in active):
+            engine.step(active)
+        generated = -sum(len(sequence.tokens) for sequence in sequences)
+        started = time.perf_counter()
+        while time.perf_counter() - started < seconds and len(active) == size:
+            engine.step(active)  # a sequence that ends leaves the batch: the timing stops there
+        elapsed = time.perf_counter() - started
+        generated += sum(len(sequence.tokens) for sequence in sequences)
+        rate = generated / elapsed
+        single = single or rate
+        print(f"{size:2d} sequences per decode call: {rate:6.1f} tokens/s "
+              f"({1000 / rate:5.2f} ms per token), {rate / single:.2f}x one sequence")
+        engine.free_slots.extend(sequence.slot for sequence in active)
+
+
 def busy_loop() -> None:
     while True:
         pass
@@ -100,10 +132,15 @@ def main() -> None:
     parser.add_argument("--parallel", type=int, default=8)
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--busy", type=int, default=0)
+    parser.add_argument("--sweep", action="store_true",
+                        help="decode-only tokens/s by sequences per decode call, then stop")
     parser.add_argument("--extra-bufts", action="store_true",
                         help="also measure the engine with llama.cpp's extra buffer types on "
                              "(only where they do not crash)")
     args = parser.parse_args()
+    if args.sweep:
+        sweep(args.threads)
+        return
     texts = prompts(args.prompts)
     hogs = [multiprocessing.Process(target=busy_loop, daemon=True) for _ in range(args.busy)]
     for hog in hogs:
