@@ -107,7 +107,8 @@ def sweep(threads: int, seconds: float = 4.0) -> None:
         single = single or rate
         print(f"{size:2d} sequences per decode call: {rate:6.1f} tokens/s "
               f"({1000 / rate:5.2f} ms per token), {rate / single:.2f}x one sequence")
-        engine.free_slots.extend(sequence.slot for sequence in active)
+        for sequence in active:
+            engine.release(sequence)
 
 
 def busy_loop() -> None:

@@ -196,9 +196,13 @@ class Engine:
             if reply is not None:
                 finished.append(reply)
                 active.remove(sequence)
-                llama_cpp.llama_sampler_free(sequence.sampler)
-                self.free_slots.append(sequence.slot)
+                self.release(sequence)
         return finished
+
+    def release(self, sequence: Sequence) -> None:
+        """Free the sequence's sampler, and its KV stream for the next request."""
+        llama_cpp.llama_sampler_free(sequence.sampler)
+        self.free_slots.append(sequence.slot)
 
     def _add(self, sequence: Sequence, tokens: list[int], *, logits: bool) -> None:
         batch = self.batch
